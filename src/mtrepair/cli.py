@@ -1,0 +1,272 @@
+"""The command line: thin typer wrappers around library functions.
+
+Each command turns options into a :class:`Config` and library calls; domain errors
+(:class:`MtrepairError`) become one line on stderr and a non-zero exit here, and
+nowhere else. Exit codes: 0 success, 1 findings-related failure, 2 bad input,
+3 bad report, 4 bad output location, 5 bad configuration, 6 some JSONL records
+were skipped (the rest was processed), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+from rich.table import Table
+
+from mtrepair import __version__
+from mtrepair.config import Config
+from mtrepair.errors import MtrepairError, ReportError
+from mtrepair.io import ReadProblems, atomic_writer, decode, is_jsonl, read_documents
+from mtrepair.registry import RULES
+from mtrepair.report import read_report, sha256, steps_of
+
+app = typer.Typer(
+    name="mtrepair",
+    help="Detect, repair and measure damage in machine-translated, scraped news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+RECORDS_SKIPPED = 6
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    err.print(f"mtrepair: error: {message}", markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Turn library errors into one-line messages; nothing else reaches the user raw."""
+    try:
+        yield
+    except MtrepairError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    except KeyboardInterrupt:
+        raise fail("interrupted; outputs were not replaced", 130) from None
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise typer.Exit(0) from None
+
+
+def _config(lang: str, disable: list[str] | None, boilerplate: list[Path] | None) -> Config:
+    config = Config(lang=lang, disabled=frozenset(disable or ()))
+    for path in boilerplate or ():
+        config = config.with_boilerplate_file(path)
+    return config
+
+
+def _report_problems(problems: list[str]) -> None:
+    for p in problems:
+        err.print(f"mtrepair: warning: {p}", markup=False, soft_wrap=True)
+
+
+PathsArg = Annotated[list[str], typer.Argument(help="Files (.txt, .jsonl, .jsonl.gz), folders, or - for stdin.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Document language: auto, en, fr, de, es or ar.")]
+DisableOpt = Annotated[list[str] | None, typer.Option("--disable", help="Turn a rule off (repeatable); see `mtrepair rules`.")]
+BoilerOpt = Annotated[list[Path] | None, typer.Option("--boilerplate", help="Extra boilerplate patterns file (repeatable).")]
+EncodingOpt = Annotated[str, typer.Option("--encoding", help="Encoding of the inputs.")]
+
+
+def _with_progress(total: int, run: Callable[[Callable[[Any], None] | None], T]) -> T:
+    if not (err.is_terminal and total > 1_000_000):
+        return run(None)
+    columns = ("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+               TransferSpeedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("cleaning", total=total)
+        return run(lambda doc: progress.advance(task, doc.nbytes))
+
+
+@app.command()
+def clean(
+    paths: PathsArg,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="Output file, or folder (existing, or ending in /) to mirror inputs.")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="text or jsonl (default: jsonl for JSONL inputs, else text).")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Write every edit to this JSON file (for review and undo).")] = None,
+    lang: LangOpt = "auto",
+    disable: DisableOpt = None,
+    boilerplate: BoilerOpt = None,
+    encoding: EncodingOpt = "utf-8",
+) -> None:
+    """Repair documents; every edit is logged with --report and can be undone."""
+    from mtrepair.corpus import clean_corpus
+    from mtrepair.io import total_bytes
+
+    with cli_errors():
+        config = _config(lang, disable, boilerplate)
+        summary = _with_progress(
+            total_bytes(paths),
+            lambda cb: clean_corpus(paths, config=config, out=output, stdout=sys.stdout, fmt=fmt,
+                                    report=report, encoding=encoding, on_document=cb),
+        )
+        _report_problems(summary.problems)
+        if output is not None or report is not None:
+            err.print(f"mtrepair: {summary.documents} documents, {summary.changed} changed, "
+                      f"{summary.edits} edits, {summary.flags} flags", markup=False)
+        if summary.problems:
+            raise typer.Exit(RECORDS_SKIPPED)
+
+
+@app.command()
+def detect(
+    paths: PathsArg,
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    lang: LangOpt = "auto",
+    disable: DisableOpt = None,
+    boilerplate: BoilerOpt = None,
+    encoding: EncodingOpt = "utf-8",
+) -> None:
+    """List the damage in documents: rule, span, line, text, reason, confidence."""
+    from mtrepair.corpus import iter_results
+    from mtrepair.segment import Document
+
+    with cli_errors():
+        if fmt not in ("text", "json"):
+            raise fail(f"unknown format {fmt!r}; use text or json", 2)
+        config = _config(lang, disable, boilerplate)
+        problems = ReadProblems()
+        rows: list[dict[str, Any]] = []
+        for doc, findings in iter_results(paths, config=config, encoding=encoding, problems=problems):
+            lines = Document(doc.text, "en")
+            for f in findings:
+                row = {"doc": doc.id, "rule": f.rule, "start": f.start, "end": f.end,
+                       "line": lines.line_of(f.start), "text": doc.text[f.start:f.end],
+                       "message": f.message, "confidence": f.confidence,
+                       "replacement": f.replacement}
+                if fmt == "json":
+                    rows.append(row)
+                else:
+                    snippet = json.dumps(row["text"][:60], ensure_ascii=False)
+                    action = "flag" if f.replacement is None else "fix"
+                    sys.stdout.write(f"{doc.id}:{row['line']}: {f.rule} [{action} {f.confidence:.2f}] "
+                                     f"{f.message} {snippet}\n")
+        if fmt == "json":
+            json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+        _report_problems(problems.messages)
+        if problems.messages:
+            raise typer.Exit(RECORDS_SKIPPED)
+
+
+@app.command()
+def undo(
+    repaired: Annotated[Path, typer.Argument(help="The output of clean (text or JSONL).")],
+    report: Annotated[Path, typer.Option("--report", help="The report clean wrote for it.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Restore the original input, byte for byte, from a repaired file and its report."""
+    with cli_errors():
+        docs = read_report(report)
+        if is_jsonl(str(repaired)):
+            restored = _undo_jsonl(repaired, report, docs)
+        else:
+            restored = _undo_text(repaired, report, docs)
+        _emit(restored, output, protect=(repaired, report))
+
+
+def _restore(text: str, entry: dict[str, Any], report: Path) -> str:
+    if sha256(text) != entry.get("output_sha256"):
+        raise ReportError(f"{report}: document {entry.get('id')!r} does not match the repaired text "
+                          "(edited since, or another report)")
+    original = __import__("mtrepair.pipeline", fromlist=["undo"]).undo(text, steps_of(entry, str(report)))
+    if sha256(original) != entry.get("input_sha256"):
+        raise ReportError(f"{report}: undo of {entry.get('id')!r} does not reproduce the input checksum")
+    return str(original)
+
+
+def _undo_text(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str:
+    if len(docs) != 1:
+        raise ReportError(f"{report}: holds {len(docs)} documents; undo a text file with a one-document "
+                          "report, or clean to JSONL / a folder")
+    try:
+        data = repaired.read_bytes()
+    except OSError as exc:
+        raise ReportError(f"{repaired}: cannot read ({exc.strerror}); pass the file clean wrote") from None
+    return _restore(decode(data, str(repaired)), docs[0], report)
+
+
+def _undo_jsonl(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str:
+    by_id = {str(d.get("id")): d for d in docs}
+    out: list[str] = []
+    for doc in read_documents([str(repaired)]):
+        entry = by_id.get(doc.id)
+        if entry is None:
+            raise ReportError(f"{repaired}:{doc.line}: document {doc.id!r} is not in {report}")
+        record = dict(doc.record or {})
+        record.pop("mtrepair", None)
+        record["text"] = _restore(doc.text, entry, report)
+        out.append(json.dumps(record, ensure_ascii=False) + "\n")
+    return "".join(out)
+
+
+def _emit(text: str, output: Path | None, protect: tuple[Path, ...]) -> None:
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    with atomic_writer(output, protect=protect) as fh:
+        fh.write(text)
+
+
+@app.command()
+def replay(
+    original: Annotated[Path, typer.Argument(help="The original input text file.")],
+    report: Annotated[Path, typer.Option("--report", help="A one-document report from clean.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Re-apply a report's edits to the original text (reproduces clean's output)."""
+    from mtrepair.pipeline import replay as replay_steps
+
+    with cli_errors():
+        docs = read_report(report)
+        if len(docs) != 1:
+            raise ReportError(f"{report}: holds {len(docs)} documents; replay takes a one-document report")
+        try:
+            text = decode(original.read_bytes(), str(original))
+        except OSError as exc:
+            raise ReportError(f"{original}: cannot read ({exc.strerror})") from None
+        if sha256(text) != docs[0].get("input_sha256"):
+            raise ReportError(f"{report}: was not made from {original} (checksum differs)")
+        _emit(replay_steps(text, steps_of(docs[0], str(report))), output, protect=(original, report))
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule with its family and a one-line explanation."""
+    table = Table("rule", "family", "action", "explanation")
+    for name in __import__("mtrepair.rules", fromlist=["PIPELINE"]).PIPELINE:
+        r = RULES[name]
+        table.add_row(r.name, r.family, "repair" if r.repairs else "flag", r.explanation)
+    Console().print(table)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mtrepair {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Detect, repair and measure damage in machine-translated, scraped news articles."""
+
+
+def main() -> None:
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8", newline="")
+    app()

@@ -1,0 +1,222 @@
+"""Reading inputs (text, JSONL, gzip, folders, stdin) and writing outputs atomically.
+
+Input files are only ever opened for reading. Every output file is written to a
+temporary file in the same folder and renamed into place, so a crash or a kill
+leaves either the old file or the complete new one, never a partial file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import os
+import sys
+import tempfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from mtrepair.errors import InputError, OutputError
+
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One document and where it came from.
+
+    ``record`` holds the other fields of a JSONL record (kept in the output);
+    ``rel`` is the path relative to the folder given on the command line, used to
+    mirror folders in the output.
+    """
+
+    id: str
+    text: str
+    source: str
+    rel: str
+    kind: str  # "text" or "jsonl"
+    record: dict[str, Any] | None = None
+    line: int | None = None
+    nbytes: int = 0
+
+
+@dataclass
+class ReadProblems:
+    """Records skipped while reading (broken JSONL lines), reported at the end."""
+
+    messages: list[str] = field(default_factory=list)
+
+
+def is_jsonl(path: str) -> bool:
+    return path.endswith(JSONL_SUFFIXES)
+
+
+def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
+    """Decode ``data`` strictly, refusing binary files with a fix in the message."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{source}: looks binary (NUL bytes); pass a text, .jsonl or .jsonl.gz file")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source}: not valid {encoding} at byte {exc.start}; "
+            "pass --encoding with the file's real encoding (e.g. --encoding latin-1)"
+        ) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8") from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder where a file was expected") from None
+    except PermissionError:
+        raise InputError(f"{path}: permission denied; make it readable") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _text_doc(path: Path, rel: str, encoding: str) -> SourceDoc:
+    data = _read_bytes(path)
+    if not data:
+        raise InputError(f"{path}: empty file; nothing to repair")
+    text = decode(data, str(path), encoding)
+    return SourceDoc(id=rel, text=text, source=str(path), rel=rel, kind="text", nbytes=len(data))
+
+
+def _jsonl_lines(path: Path) -> Iterator[bytes]:
+    opener: Callable[..., IO[bytes]] = gzip.open if str(path).endswith(".gz") else open  # type: ignore[assignment]
+    try:
+        with opener(path, "rb") as fh:
+            yield from fh
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder where a file was expected") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputError(f"{path}: corrupt gzip data ({exc}); re-download or re-compress it") from None
+
+
+def _jsonl_docs(path: Path, rel: str, encoding: str, problems: ReadProblems) -> Iterator[SourceDoc]:
+    seen = 0
+    for number, raw in enumerate(_jsonl_lines(path), start=1):
+        if not raw.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            record = json.loads(decode(raw, where, encoding))
+        except InputError as exc:
+            problems.messages.append(f"{exc}; record skipped")
+            continue
+        except (json.JSONDecodeError, RecursionError) as exc:
+            problems.messages.append(f"{where}: broken JSON ({exc}); record skipped")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            problems.messages.append(f'{where}: not an object with a string "text" field; record skipped')
+            continue
+        seen += 1
+        doc_id = record.get("id")
+        yield SourceDoc(
+            id=str(doc_id) if doc_id is not None else f"{rel}:{number}",
+            text=record["text"],
+            source=str(path),
+            rel=rel,
+            kind="jsonl",
+            record=record,
+            line=number,
+            nbytes=len(raw),
+        )
+    if seen == 0:
+        problems.messages.append(f"{path}: no usable records")
+
+
+def expand(paths: list[str]) -> list[tuple[Path, str]]:
+    """Input files with their output-relative names; folders are walked in order."""
+    out: list[tuple[Path, str]] = []
+    for raw in paths:
+        if raw == "-":
+            out.append((Path("-"), "-"))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and str(p).endswith(TEXT_SUFFIXES + JSONL_SUFFIXES)
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                raise InputError(f"{path}: folder holds no .txt, .jsonl or .jsonl.gz files")
+            out.extend((p, str(p.relative_to(path))) for p in found)
+        elif path.exists() and not path.is_file():
+            raise InputError(f"{path}: not a regular file")
+        else:
+            out.append((path, path.name))
+    return out
+
+
+def read_documents(
+    paths: list[str], *, encoding: str = "utf-8", problems: ReadProblems | None = None,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[SourceDoc]:
+    """Stream the documents of every input, in order, one at a time."""
+    problems = problems if problems is not None else ReadProblems()
+    for path, rel in expand(paths):
+        if str(path) == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            if not data:
+                raise InputError("<stdin>: empty input; pipe some text in")
+            yield SourceDoc(id="-", text=decode(data, "<stdin>", encoding), source="-", rel="stdin.txt",
+                            kind="text", nbytes=len(data))
+        elif is_jsonl(str(path)):
+            yield from _jsonl_docs(path, rel, encoding, problems)
+        else:
+            yield _text_doc(path, rel, encoding)
+
+
+def total_bytes(paths: list[str]) -> int:
+    """Sum of input file sizes (0 when unknown, e.g. stdin), for progress bars."""
+    total = 0
+    for path, _ in expand(paths):
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size if str(path) != "-" else 0
+    return total
+
+
+@contextlib.contextmanager
+def atomic_writer(target: Path, *, protect: tuple[Path, ...] = ()) -> Iterator[IO[str]]:
+    """Write ``target`` through a temp file + rename; refuse to overwrite an input."""
+    resolved = target.resolve()
+    if any(resolved == p.resolve() for p in protect if str(p) != "-"):
+        raise OutputError(f"{target}: is also an input; inputs are never modified, choose another -o")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder; give a file name")
+    parent = resolved.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write here ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            gz = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if target.name.endswith(".gz") else None
+            fh = io.TextIOWrapper(gz or raw, encoding="utf-8", newline="")
+            yield fh
+            fh.flush()
+            fh.detach()
+            if gz is not None:
+                gz.close()  # writes the gzip trailer; raw stays open
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.replace(tmp, resolved)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
