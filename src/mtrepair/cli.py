@@ -18,7 +18,13 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from mtrepair import __version__
@@ -72,18 +78,29 @@ def _report_problems(problems: list[str]) -> None:
         err.print(f"mtrepair: warning: {p}", markup=False, soft_wrap=True)
 
 
-PathsArg = Annotated[list[str], typer.Argument(help="Files (.txt, .jsonl, .jsonl.gz), folders, or - for stdin.")]
+PathsArg = Annotated[
+    list[str], typer.Argument(help="Files (.txt, .jsonl, .jsonl.gz), folders, or - for stdin.")
+]
 LangOpt = Annotated[str, typer.Option("--lang", help="Document language: auto, en, fr, de, es or ar.")]
-DisableOpt = Annotated[list[str] | None, typer.Option("--disable", help="Turn a rule off (repeatable); see `mtrepair rules`.")]
-BoilerOpt = Annotated[list[Path] | None, typer.Option("--boilerplate", help="Extra boilerplate patterns file (repeatable).")]
+DisableOpt = Annotated[
+    list[str] | None, typer.Option("--disable", help="Turn a rule off (repeatable); see `mtrepair rules`.")
+]
+BoilerOpt = Annotated[
+    list[Path] | None, typer.Option("--boilerplate", help="Extra boilerplate patterns file (repeatable).")
+]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Encoding of the inputs.")]
 
 
 def _with_progress(total: int, run: Callable[[Callable[[Any], None] | None], T]) -> T:
     if not (err.is_terminal and total > 1_000_000):
         return run(None)
-    columns = ("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-               TransferSpeedColumn(), TimeRemainingColumn())
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=err, transient=True) as progress:
         task = progress.add_task("cleaning", total=total)
         return run(lambda doc: progress.advance(task, doc.nbytes))
@@ -92,9 +109,20 @@ def _with_progress(total: int, run: Callable[[Callable[[Any], None] | None], T])
 @app.command()
 def clean(
     paths: PathsArg,
-    output: Annotated[str | None, typer.Option("-o", "--output", help="Output file, or folder (existing, or ending in /) to mirror inputs.")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="text or jsonl (default: jsonl for JSONL inputs, else text).")] = None,
-    report: Annotated[Path | None, typer.Option("--report", help="Write every edit to this JSON file (for review and undo).")] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o", "--output", help="Output file, or folder (existing, or ending in /) to mirror inputs."
+        ),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="text or jsonl (default: jsonl for JSONL inputs, else text)."),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write every edit to this JSON file (for review and undo)."),
+    ] = None,
     lang: LangOpt = "auto",
     disable: DisableOpt = None,
     boilerplate: BoilerOpt = None,
@@ -108,13 +136,24 @@ def clean(
         config = _config(lang, disable, boilerplate)
         summary = _with_progress(
             total_bytes(paths),
-            lambda cb: clean_corpus(paths, config=config, out=output, stdout=sys.stdout, fmt=fmt,
-                                    report=report, encoding=encoding, on_document=cb),
+            lambda cb: clean_corpus(
+                paths,
+                config=config,
+                out=output,
+                stdout=sys.stdout,
+                fmt=fmt,
+                report=report,
+                encoding=encoding,
+                on_document=cb,
+            ),
         )
         _report_problems(summary.problems)
         if output is not None or report is not None:
-            err.print(f"mtrepair: {summary.documents} documents, {summary.changed} changed, "
-                      f"{summary.edits} edits, {summary.flags} flags", markup=False)
+            err.print(
+                f"mtrepair: {summary.documents} documents, {summary.changed} changed, "
+                f"{summary.edits} edits, {summary.flags} flags",
+                markup=False,
+            )
         if summary.problems:
             raise typer.Exit(RECORDS_SKIPPED)
 
@@ -141,17 +180,26 @@ def detect(
         for doc, findings in iter_results(paths, config=config, encoding=encoding, problems=problems):
             lines = Document(doc.text, "en")
             for f in findings:
-                row = {"doc": doc.id, "rule": f.rule, "start": f.start, "end": f.end,
-                       "line": lines.line_of(f.start), "text": doc.text[f.start:f.end],
-                       "message": f.message, "confidence": f.confidence,
-                       "replacement": f.replacement}
+                row = {
+                    "doc": doc.id,
+                    "rule": f.rule,
+                    "start": f.start,
+                    "end": f.end,
+                    "line": lines.line_of(f.start),
+                    "text": doc.text[f.start : f.end],
+                    "message": f.message,
+                    "confidence": f.confidence,
+                    "replacement": f.replacement,
+                }
                 if fmt == "json":
                     rows.append(row)
                 else:
                     snippet = json.dumps(row["text"][:60], ensure_ascii=False)
                     action = "flag" if f.replacement is None else "fix"
-                    sys.stdout.write(f"{doc.id}:{row['line']}: {f.rule} [{action} {f.confidence:.2f}] "
-                                     f"{f.message} {snippet}\n")
+                    sys.stdout.write(
+                        f"{doc.id}:{row['line']}: {f.rule} [{action} {f.confidence:.2f}] "
+                        f"{f.message} {snippet}\n"
+                    )
         if fmt == "json":
             json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
@@ -164,7 +212,9 @@ def detect(
 def undo(
     repaired: Annotated[Path, typer.Argument(help="The output of clean (text or JSONL).")],
     report: Annotated[Path, typer.Option("--report", help="The report clean wrote for it.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
 ) -> None:
     """Restore the original input, byte for byte, from a repaired file and its report."""
     with cli_errors():
@@ -178,8 +228,10 @@ def undo(
 
 def _restore(text: str, entry: dict[str, Any], report: Path) -> str:
     if sha256(text) != entry.get("output_sha256"):
-        raise ReportError(f"{report}: document {entry.get('id')!r} does not match the repaired text "
-                          "(edited since, or another report)")
+        raise ReportError(
+            f"{report}: document {entry.get('id')!r} does not match the repaired text "
+            "(edited since, or another report)"
+        )
     original = __import__("mtrepair.pipeline", fromlist=["undo"]).undo(text, steps_of(entry, str(report)))
     if sha256(original) != entry.get("input_sha256"):
         raise ReportError(f"{report}: undo of {entry.get('id')!r} does not reproduce the input checksum")
@@ -188,8 +240,10 @@ def _restore(text: str, entry: dict[str, Any], report: Path) -> str:
 
 def _undo_text(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str:
     if len(docs) != 1:
-        raise ReportError(f"{report}: holds {len(docs)} documents; undo a text file with a one-document "
-                          "report, or clean to JSONL / a folder")
+        raise ReportError(
+            f"{report}: holds {len(docs)} documents; undo a text file with a one-document "
+            "report, or clean to JSONL / a folder"
+        )
     try:
         data = repaired.read_bytes()
     except OSError as exc:
@@ -225,7 +279,9 @@ def _emit(text: str, output: Path | None, protect: tuple[Path, ...]) -> None:
 def replay(
     original: Annotated[Path, typer.Argument(help="The original input text file.")],
     report: Annotated[Path, typer.Option("--report", help="A one-document report from clean.")],
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
 ) -> None:
     """Re-apply a report's edits to the original text (reproduces clean's output)."""
     from mtrepair.pipeline import replay as replay_steps
@@ -261,7 +317,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Detect, repair and measure damage in machine-translated, scraped news articles."""
 

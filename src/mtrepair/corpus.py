@@ -37,7 +37,9 @@ def output_format(paths: list[str], fmt: str | None) -> str:
         if fmt not in ("text", "jsonl"):
             raise OutputError(f"unknown format {fmt!r}; use text or jsonl")
         return fmt
-    return "jsonl" if any(is_jsonl(p) or Path(p).is_dir() and _has_jsonl(Path(p)) for p in paths) else "text"
+    return (
+        "jsonl" if any(is_jsonl(p) or (Path(p).is_dir() and _has_jsonl(Path(p))) for p in paths) else "text"
+    )
 
 
 def _has_jsonl(folder: Path) -> bool:
@@ -130,8 +132,9 @@ def clean_corpus(
     return summary
 
 
-def iter_results(paths: list[str], *, config: Config, encoding: str = "utf-8",
-                 problems: ReadProblems | None = None) -> Iterator[tuple[SourceDoc, list[Any]]]:
+def iter_results(
+    paths: list[str], *, config: Config, encoding: str = "utf-8", problems: ReadProblems | None = None
+) -> Iterator[tuple[SourceDoc, list[Any]]]:
     """Documents with their findings located in the original text (for ``detect``)."""
     from mtrepair.pipeline import detect_text
 

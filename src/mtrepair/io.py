@@ -148,8 +148,10 @@ def expand(paths: list[str]) -> list[tuple[Path, str]]:
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and str(p).endswith(TEXT_SUFFIXES + JSONL_SUFFIXES)
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and str(p).endswith(TEXT_SUFFIXES + JSONL_SUFFIXES)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
@@ -163,7 +165,10 @@ def expand(paths: list[str]) -> list[tuple[Path, str]]:
 
 
 def read_documents(
-    paths: list[str], *, encoding: str = "utf-8", problems: ReadProblems | None = None,
+    paths: list[str],
+    *,
+    encoding: str = "utf-8",
+    problems: ReadProblems | None = None,
     stdin: IO[bytes] | None = None,
 ) -> Iterator[SourceDoc]:
     """Stream the documents of every input, in order, one at a time."""
@@ -173,8 +178,14 @@ def read_documents(
             data = (stdin or sys.stdin.buffer).read()
             if not data:
                 raise InputError("<stdin>: empty input; pipe some text in")
-            yield SourceDoc(id="-", text=decode(data, "<stdin>", encoding), source="-", rel="stdin.txt",
-                            kind="text", nbytes=len(data))
+            yield SourceDoc(
+                id="-",
+                text=decode(data, "<stdin>", encoding),
+                source="-",
+                rel="stdin.txt",
+                kind="text",
+                nbytes=len(data),
+            )
         elif is_jsonl(str(path)):
             yield from _jsonl_docs(path, rel, encoding, problems)
         else:

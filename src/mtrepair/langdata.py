@@ -120,8 +120,7 @@ def _parse_boilerplate(text: str, source: str) -> tuple[str, ...]:
             continue
         if not stripped.replace("*", "").strip():
             raise ConfigError(
-                f"{source}:{number}: pattern {stripped!r} matches every line; "
-                "give it some literal text"
+                f"{source}:{number}: pattern {stripped!r} matches every line; give it some literal text"
             )
         patterns.append(stripped)
     return tuple(patterns)

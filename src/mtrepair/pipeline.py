@@ -56,7 +56,7 @@ def apply_edits(text: str, edits: Sequence[Finding]) -> str:
         if text[e.start : e.end] != e.original:
             raise ReportError(
                 f"edit {e.rule} at {e.start}..{e.end} expects {e.original!r} "
-                f"but the text has {text[e.start:e.end]!r}"
+                f"but the text has {text[e.start : e.end]!r}"
             )
         out.append(text[pos : e.start])
         out.append(e.replacement or "")
@@ -174,6 +174,7 @@ def locate(steps: Sequence[Step]) -> list[Step]:
     mappers: list[_Mapper] = []
     out: list[Step] = []
     for s in steps:
+
         def back(f: Finding) -> Finding:
             start, end = f.start, f.end
             for m in reversed(mappers):

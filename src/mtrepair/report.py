@@ -47,23 +47,40 @@ def document_entry(doc_id: str, source: str, result: Result) -> dict[str, Any]:
     step_index = 0
     for step, at in zip(result.steps, locate(result.steps), strict=True):
         for e, a in zip(step.edits, at.edits, strict=True):
-            edits.append({
-                "step": step_index, "rule": e.rule, "start": e.start, "end": e.end,
-                "original": e.original, "replacement": e.replacement,
-                "message": e.message, "confidence": e.confidence,
-                "input": {"start": a.start, "end": a.end, "line": located.line_of(a.start)},
-            })
+            edits.append(
+                {
+                    "step": step_index,
+                    "rule": e.rule,
+                    "start": e.start,
+                    "end": e.end,
+                    "original": e.original,
+                    "replacement": e.replacement,
+                    "message": e.message,
+                    "confidence": e.confidence,
+                    "input": {"start": a.start, "end": a.end, "line": located.line_of(a.start)},
+                }
+            )
         flags.extend(
-            {"rule": f.rule, "start": f.start, "end": f.end, "line": located.line_of(f.start),
-             "text": result.original[f.start : f.end], "message": f.message,
-             "confidence": f.confidence}
+            {
+                "rule": f.rule,
+                "start": f.start,
+                "end": f.end,
+                "line": located.line_of(f.start),
+                "text": result.original[f.start : f.end],
+                "message": f.message,
+                "confidence": f.confidence,
+            }
             for f in at.flags
         )
         step_index += bool(step.edits)
     return {
-        "id": doc_id, "source": source,
-        "input_sha256": sha256(result.original), "output_sha256": sha256(result.text),
-        "metadata": result.metadata, "edits": edits, "flags": flags,
+        "id": doc_id,
+        "source": source,
+        "input_sha256": sha256(result.original),
+        "output_sha256": sha256(result.text),
+        "metadata": result.metadata,
+        "edits": edits,
+        "flags": flags,
     }
 
 
@@ -111,13 +128,22 @@ def steps_of(entry: dict[str, Any], source: str = "report") -> list[Step]:
     grouped: dict[int, list[Finding]] = {}
     try:
         for e in entry["edits"]:
-            f = Finding(str(e["rule"]), int(e["start"]), int(e["end"]), str(e["original"]),
-                        str(e["replacement"]), str(e.get("message", "")), float(e.get("confidence", 1.0)))
+            f = Finding(
+                str(e["rule"]),
+                int(e["start"]),
+                int(e["end"]),
+                str(e["original"]),
+                str(e["replacement"]),
+                str(e.get("message", "")),
+                float(e.get("confidence", 1.0)),
+            )
             grouped.setdefault(int(e["step"]), []).append(f)
     except (KeyError, TypeError, ValueError) as exc:
         raise ReportError(f"{source}: an edit of document {entry.get('id')!r} is malformed ({exc})") from None
-    return [Step(edits[0].rule, tuple(sorted(edits, key=lambda f: f.start)))
-            for _, edits in sorted(grouped.items())]
+    return [
+        Step(edits[0].rule, tuple(sorted(edits, key=lambda f: f.start)))
+        for _, edits in sorted(grouped.items())
+    ]
 
 
 def entries_by_id(docs: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -108,8 +108,8 @@ def _ends_sentence(text: str, dot_end: int, next_start: int, data: langdata.Lang
     if nxt.islower():
         return False
     token_match = _LAST_TOKEN.search(text, max(0, dot_end - 40), dot_end)
-    token = token_match.group().lstrip("\"“‘«(„[") if token_match else ""
-    token = token.rstrip("\"”’»)]")
+    token = token_match.group().lstrip('"“‘«(„[') if token_match else ""
+    token = token.rstrip('"”’»)]')
     if token in data.title_abbreviations:
         return False
     if token in data.abbreviations or re.fullmatch(r"(?:[A-Z]\.)+", token):

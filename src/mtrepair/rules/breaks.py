@@ -33,7 +33,7 @@ def _text(doc: Document, span: Span) -> str:
 def last_token(s: str) -> str:
     """The last whitespace-delimited token, without wrapping quotes or brackets."""
     tail = s.rsplit(None, 1)[-1] if s.strip() else ""
-    return tail.lstrip("\"“‘«(„[").rstrip("\"”’»)]")
+    return tail.lstrip('"“‘«(„[').rstrip('"”’»)]')
 
 
 def ends_with_abbreviation(doc: Document, s: str) -> bool:
@@ -57,8 +57,10 @@ def is_special_line(s: str) -> bool:
     """Lines that are never glued to prose: bylines, datelines, list items, headings."""
     first = s.split("\n", 1)[0]
     return bool(
-        _BYLINE.match(first) or (_DATELINE.search(first) and len(first) < 80)
-        or _LIST_ITEM.match(first) or is_heading(s)
+        _BYLINE.match(first)
+        or (_DATELINE.search(first) and len(first) < 80)
+        or _LIST_ITEM.match(first)
+        or is_heading(s)
     )
 
 
@@ -84,8 +86,11 @@ def orphan_continues(nxt: str) -> bool:
     return bool(nxt) and nxt[0] in ",;:)" and not _LIST_ITEM.match(nxt)
 
 
-@rule("abbreviation_break", "structure",
-      "a line or paragraph break right after an abbreviation (U.S.) inside a sentence is rejoined")
+@rule(
+    "abbreviation_break",
+    "structure",
+    "a line or paragraph break right after an abbreviation (U.S.) inside a sentence is rejoined",
+)
 def abbreviation_break(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     for m in re.finditer(r"\n(?:[^\S\n]*\n)*", text):
@@ -97,12 +102,22 @@ def abbreviation_break(doc: Document, config: Config) -> Iterator[Finding]:
         if gap_lines == 1 and not nxt[0].islower():
             continue
         if abbreviation_continues(doc, prev, nxt):
-            yield finding("abbreviation_break", text, m.start(), m.end(), " ",
-                          f"break after {last_token(prev)!r} splits a sentence", 0.95)
+            yield finding(
+                "abbreviation_break",
+                text,
+                m.start(),
+                m.end(),
+                " ",
+                f"break after {last_token(prev)!r} splits a sentence",
+                0.95,
+            )
 
 
-@rule("orphan_fragment", "structure",
-      "a block starting with a comma is the tail of the previous sentence: rejoined")
+@rule(
+    "orphan_fragment",
+    "structure",
+    "a block starting with a comma is the tail of the previous sentence: rejoined",
+)
 def orphan_fragment(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     for m in re.finditer(r"\n(?:[^\S\n]*\n)*", text):
@@ -112,8 +127,15 @@ def orphan_fragment(doc: Document, config: Config) -> Iterator[Finding]:
         before = text[max(0, start - 60) : start]
         if before.endswith(".") and not ends_with_abbreviation(doc, before):
             start -= 1  # the spurious full stop MT put before the fragment
-        yield finding("orphan_fragment", text, start, m.end(), "",
-                      f"fragment {text[m.end():m.end()+30]!r}… continues the previous sentence", 0.9)
+        yield finding(
+            "orphan_fragment",
+            text,
+            start,
+            m.end(),
+            "",
+            f"fragment {text[m.end() : m.end() + 30]!r}… continues the previous sentence",
+            0.9,
+        )
 
 
 def _quote_depth(s: str, openers: str, closers: str, depth: int = 0) -> tuple[int, bool]:
@@ -136,8 +158,7 @@ def _stray_at(s: str, i: int) -> bool:
     return not s[i + 1 :].strip(" .,;!?")
 
 
-@rule("quote_split", "structure",
-      "a quotation split over blocks that do not reopen the quote is rejoined")
+@rule("quote_split", "structure", "a quotation split over blocks that do not reopen the quote is rejoined")
 def quote_split(doc: Document, config: Config) -> Iterator[Finding]:
     openers = doc.data.opening_quotes
     closers = doc.data.closing_quotes
@@ -160,8 +181,15 @@ def quote_split(doc: Document, config: Config) -> Iterator[Finding]:
             if closed:
                 for g in joined:
                     gap = gaps[g]
-                    yield finding("quote_split", doc.text, gap.start, gap.end, " ",
-                                  "a break inside a quotation that the next block closes", 0.85)
+                    yield finding(
+                        "quote_split",
+                        doc.text,
+                        gap.start,
+                        gap.end,
+                        " ",
+                        "a break inside a quotation that the next block closes",
+                        0.85,
+                    )
                 break
             if any(q in nxt for q in openers + closers + '"'):
                 break
@@ -171,7 +199,8 @@ def quote_split(doc: Document, config: Config) -> Iterator[Finding]:
 
 def _continuation_evidence(doc: Document, prev: str, nxt: str) -> bool:
     return (
-        nxt[0].islower() or orphan_continues(nxt)
+        nxt[0].islower()
+        or orphan_continues(nxt)
         or (ends_with_abbreviation(doc, prev) and last_token(prev) not in doc.data.title_abbreviations)
     )
 
@@ -195,13 +224,14 @@ def learn_joint_lengths(doc: Document) -> frozenset[int]:
         if _continuation_evidence(doc, prev, nxt):
             evidence[gap.newlines] += 1
     shortest = min(total)
-    return frozenset(
-        n for n, c in evidence.items() if n > shortest and c >= 2 and c >= 0.2 * total[n]
-    )
+    return frozenset(n for n, c in evidence.items() if n > shortest and c >= 2 and c >= 0.2 * total[n])
 
 
-@rule("paragraph_joint", "structure",
-      "a sentence joint written as a paragraph break (the document's learned joint style) is rejoined")
+@rule(
+    "paragraph_joint",
+    "structure",
+    "a sentence joint written as a paragraph break (the document's learned joint style) is rejoined",
+)
 def paragraph_joint(doc: Document, config: Config) -> Iterator[Finding]:
     joints = learn_joint_lengths(doc)
     if not joints:
@@ -211,18 +241,30 @@ def paragraph_joint(doc: Document, config: Config) -> Iterator[Finding]:
             continue
         if abbreviation_continues(doc, prev, nxt) or orphan_continues(nxt):
             continue  # the more specific rules own these
-        yield finding("paragraph_joint", doc.text, gap.start, gap.end, " ",
-                      f"{gap.newlines}-newline gap is this document's sentence joint, not a paragraph",
-                      0.8)
+        yield finding(
+            "paragraph_joint",
+            doc.text,
+            gap.start,
+            gap.end,
+            " ",
+            f"{gap.newlines}-newline gap is this document's sentence joint, not a paragraph",
+            0.8,
+        )
 
 
-@rule("excess_blank_lines", "structure",
-      "runs of blank lines between paragraphs collapse to one blank line")
+@rule("excess_blank_lines", "structure", "runs of blank lines between paragraphs collapse to one blank line")
 def excess_blank_lines(doc: Document, config: Config) -> Iterator[Finding]:
     for gap in doc.gaps:
         if doc.text[gap.start : gap.end] != "\n\n":
-            yield finding("excess_blank_lines", doc.text, gap.start, gap.end, "\n\n",
-                          f"{gap.newlines - 1} blank lines between paragraphs become one", 0.7)
+            yield finding(
+                "excess_blank_lines",
+                doc.text,
+                gap.start,
+                gap.end,
+                "\n\n",
+                f"{gap.newlines - 1} blank lines between paragraphs become one",
+                0.7,
+            )
 
 
 @cache
@@ -235,8 +277,11 @@ def _zipf(word: str, lang: str) -> float:
 _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[^\S\n]*\n[^\S\n]*([^\W\d_]+)")
 
 
-@rule("hyphenation", "structure",
-      "a word hyphenated across a line end is rejoined; real compounds keep their hyphen")
+@rule(
+    "hyphenation",
+    "structure",
+    "a word hyphenated across a line end is rejoined; real compounds keep their hyphen",
+)
 def hyphenation(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     for m in _HYPHEN_BREAK.finditer(text):
@@ -248,8 +293,15 @@ def hyphenation(doc: Document, config: Config) -> Iterator[Finding]:
         keep = "" if joined > 0 and joined >= compound else "-"
         start = m.start(1) + len(left)
         what = f"{left}{keep}{right}"
-        yield finding("hyphenation", text, start, m.start(2), keep,
-                      f"{left}-/{right} split across lines is {what!r}", 0.85 if keep else 0.8)
+        yield finding(
+            "hyphenation",
+            text,
+            start,
+            m.start(2),
+            keep,
+            f"{left}-/{right} split across lines is {what!r}",
+            0.85 if keep else 0.8,
+        )
 
 
 def _wrap_width(doc: Document) -> int | None:
@@ -271,8 +323,7 @@ def _wrap_width(doc: Document) -> int | None:
     return width if near >= 0.8 * len(inner) else None
 
 
-@rule("hard_wrap", "structure",
-      "lines hard-wrapped at a fixed column inside a paragraph are unwrapped")
+@rule("hard_wrap", "structure", "lines hard-wrapped at a fixed column inside a paragraph are unwrapped")
 def hard_wrap(doc: Document, config: Config) -> Iterator[Finding]:
     width = _wrap_width(doc)
     if width is None:
@@ -286,5 +337,6 @@ def hard_wrap(doc: Document, config: Config) -> Iterator[Finding]:
             nxt = text[end : end + 4]
             if len(line) < 0.6 * width or _LIST_ITEM.match(nxt) or not nxt.strip():
                 continue
-            yield finding("hard_wrap", text, start, end, " ",
-                          f"line wrapped at column ~{width} inside a paragraph", 0.8)
+            yield finding(
+                "hard_wrap", text, start, end, " ", f"line wrapped at column ~{width} inside a paragraph", 0.8
+            )

@@ -32,8 +32,15 @@ _FTFY = ftfy.TextFixerConfig(
 @rule("line_endings", "encoding", "CRLF and lone CR line breaks become LF")
 def line_endings(doc: Document, config: Config) -> Iterator[Finding]:
     for m in _CR.finditer(doc.text):
-        yield finding("line_endings", doc.text, m.start(), m.end(), "\n",
-                      "Windows/old-Mac line break normalized to LF", 1.0)
+        yield finding(
+            "line_endings",
+            doc.text,
+            m.start(),
+            m.end(),
+            "\n",
+            "Windows/old-Mac line break normalized to LF",
+            1.0,
+        )
 
 
 @rule("mojibake", "encoding", "text decoded with the wrong codec (â€™ for ’) is re-decoded by ftfy")
@@ -52,5 +59,12 @@ def mojibake(doc: Document, config: Config) -> Iterator[Finding]:
         for op, a0, a1, b0, b1 in matcher.get_opcodes():
             if op == "equal":
                 continue
-            yield finding("mojibake", text, line.start + a0, line.start + a1, fixed[b0:b1],
-                          f"mis-decoded text {chunk[a0:a1]!r} is {fixed[b0:b1]!r}", 0.9)
+            yield finding(
+                "mojibake",
+                text,
+                line.start + a0,
+                line.start + a1,
+                fixed[b0:b1],
+                f"mis-decoded text {chunk[a0:a1]!r} is {fixed[b0:b1]!r}",
+                0.9,
+            )

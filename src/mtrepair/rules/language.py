@@ -19,9 +19,19 @@ from mtrepair.registry import finding, rule
 from mtrepair.segment import Document
 
 _SCRIPTS = {
-    "Arabic": "ar", "Cyrillic": "ru", "Hebrew": "he", "Greek": "el", "Han": "zh",
-    "Hiragana": "ja", "Katakana": "ja", "Hangul": "ko", "Devanagari": "hi", "Thai": "th",
-    "Armenian": "hy", "Georgian": "ka", "Latin": "latin",
+    "Arabic": "ar",
+    "Cyrillic": "ru",
+    "Hebrew": "he",
+    "Greek": "el",
+    "Han": "zh",
+    "Hiragana": "ja",
+    "Katakana": "ja",
+    "Hangul": "ko",
+    "Devanagari": "hi",
+    "Thai": "th",
+    "Armenian": "hy",
+    "Georgian": "ka",
+    "Latin": "latin",
 }
 _RUNS = {
     name: regex.compile(
@@ -69,8 +79,15 @@ def _script_runs(doc: Document) -> Iterator[Finding]:
                 detected = _langdetect(run)
                 if detected:
                     guess = detected[0]
-            yield finding("language_mix", text, m.start(), m.end(), None,
-                          f"{name}-script fragment ({guess}) in {doc.lang} text", 0.9)
+            yield finding(
+                "language_mix",
+                text,
+                m.start(),
+                m.end(),
+                None,
+                f"{name}-script fragment ({guess}) in {doc.lang} text",
+                0.9,
+            )
 
 
 def _foreign_sentences(doc: Document) -> Iterator[Finding]:
@@ -86,13 +103,23 @@ def _foreign_sentences(doc: Document) -> Iterator[Finding]:
             continue
         detected = _langdetect(chunk)
         if detected and detected[0] != doc.lang and detected[1] >= 0.8:
-            yield finding("language_mix", text, sent.start, sent.end, None,
-                          f"sentence looks like {detected[0]} (p={detected[1]:.2f}), "
-                          f"not {doc.lang}", round(detected[1] * 0.9, 2))
+            yield finding(
+                "language_mix",
+                text,
+                sent.start,
+                sent.end,
+                None,
+                f"sentence looks like {detected[0]} (p={detected[1]:.2f}), not {doc.lang}",
+                round(detected[1] * 0.9, 2),
+            )
 
 
-@rule("language_mix", "language",
-      "a fragment in another language or script than the document is flagged", repairs=False)
+@rule(
+    "language_mix",
+    "language",
+    "a fragment in another language or script than the document is flagged",
+    repairs=False,
+)
 def language_mix(doc: Document, config: Config) -> Iterator[Finding]:
     yield from _script_runs(doc)
     if doc.lang != "ar" and any(ch.isalpha() for ch in doc.text):

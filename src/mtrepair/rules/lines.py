@@ -27,8 +27,15 @@ def metadata_from(original: str) -> dict[str, str]:
 def metadata(doc: Document, config: Config) -> Iterator[Finding]:
     m = _GLUED_DATE.match(doc.text)
     if m and m.end() < len(doc.text):
-        yield finding("metadata", doc.text, m.start(), m.end(), "",
-                      f"scraper field 'date {m.group(1)}' glued to the text moved to metadata", 0.95)
+        yield finding(
+            "metadata",
+            doc.text,
+            m.start(),
+            m.end(),
+            "",
+            f"scraper field 'date {m.group(1)}' glued to the text moved to metadata",
+            0.95,
+        )
 
 
 @cache
@@ -75,5 +82,12 @@ _TRAILING = re.compile(r"[^\S\n]+(?=\n|\Z)|\A\s+(?=\S)")
 @rule("stray_whitespace", "whitespace", "spaces at line ends and before the first word are dropped")
 def stray_whitespace(doc: Document, config: Config) -> Iterator[Finding]:
     for m in _TRAILING.finditer(doc.text):
-        yield finding("stray_whitespace", doc.text, m.start(), m.end(), "",
-                      "invisible whitespace at a line edge removed", 0.9)
+        yield finding(
+            "stray_whitespace",
+            doc.text,
+            m.start(),
+            m.end(),
+            "",
+            "invisible whitespace at a line edge removed",
+            0.9,
+        )

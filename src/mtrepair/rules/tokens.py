@@ -18,15 +18,13 @@ _DOUBLED = re.compile(r"\b([^\W\d_]+)([^\S\n]+)(\1)\b", re.IGNORECASE)
 def doubled_word(doc: Document, config: Config) -> Iterator[Finding]:
     exceptions = doc.data.doubled_word_exceptions
     for m in _DOUBLED.finditer(doc.text):
-        pair = f"{m.group(1)} {m.group(3)}".lower()
-        if pair in exceptions:
+        first, second = m.group(1), m.group(3)
+        # Same word, or a capitalized word repeated in lower case ("Do do"); other
+        # case differences ("US us", "AI Ai") are usually two different words.
+        same = first == second or (first.istitle() and second == first.lower())
+        if not same or f"{first} {second}".lower() in exceptions:
             continue
-        if m.group(1) != m.group(3) and m.group(1).lower() != m.group(1):
-            # "Do do" is damage, but "AI Ai" or "US us" can be two different words.
-            if not (m.group(1).istitle() and m.group(3).islower()):
-                continue
-        yield finding("doubled_word", doc.text, m.start(2), m.end(3), "",
-                      f"{m.group(1)!r} is repeated", 0.9)
+        yield finding("doubled_word", doc.text, m.start(2), m.end(3), "", f"{m.group(1)!r} is repeated", 0.9)
 
 
 def _block_start(text: str, pos: int) -> int:
@@ -34,16 +32,17 @@ def _block_start(text: str, pos: int) -> int:
     return 0 if cut < 0 else cut + 2
 
 
-@rule("stray_quote", "token",
-      "an opening quote left dangling at a line end is made the closing quote or removed")
+@rule(
+    "stray_quote",
+    "token",
+    "an opening quote left dangling at a line end is made the closing quote or removed",
+)
 def stray_quote(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     openers, closers = doc.data.opening_quotes, doc.data.closing_quotes
     if not openers:
         return
-    pattern = re.compile(
-        rf"[^\S\n]*([{re.escape(openers)}])[^\S\n]*([.!?,;]?)(?=[^\S\n]*(?:\n|\Z))"
-    )
+    pattern = re.compile(rf"[^\S\n]*([{re.escape(openers)}])[^\S\n]*([.!?,;]?)(?=[^\S\n]*(?:\n|\Z))")
     pairs = dict(doc.data.quotes)
     for m in pattern.finditer(text):
         before = text[_block_start(text, m.start()) : m.start()]
@@ -61,8 +60,9 @@ def stray_quote(doc: Document, config: Config) -> Iterator[Finding]:
         yield finding("stray_quote", text, m.start(), m.end(), repl, msg, 0.8)
 
 
-@rule("unbalanced_quote", "token",
-      "a paragraph whose quotes or brackets never close is flagged", repairs=False)
+@rule(
+    "unbalanced_quote", "token", "a paragraph whose quotes or brackets never close is flagged", repairs=False
+)
 def unbalanced_quote(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     openers, closers = doc.data.opening_quotes, doc.data.closing_quotes
@@ -72,32 +72,83 @@ def unbalanced_quote(doc: Document, config: Config) -> Iterator[Finding]:
         depth, _ = _quote_depth(chunk, openers, closers)
         nxt = text[blocks[i + 1].start] if i + 1 < len(blocks) else ""
         if depth > 0 and not (nxt and (nxt in openers or nxt == '"')):
-            yield finding("unbalanced_quote", text, block.start, block.end, None,
-                          "a quotation opens in this paragraph and never closes", 0.6)
+            yield finding(
+                "unbalanced_quote",
+                text,
+                block.start,
+                block.end,
+                None,
+                "a quotation opens in this paragraph and never closes",
+                0.6,
+            )
         if chunk.count("(") != chunk.count(")") or chunk.count("[") != chunk.count("]"):
-            yield finding("unbalanced_quote", text, block.start, block.end, None,
-                          "brackets in this paragraph do not balance", 0.6)
+            yield finding(
+                "unbalanced_quote",
+                text,
+                block.start,
+                block.end,
+                None,
+                "brackets in this paragraph do not balance",
+                0.6,
+            )
 
 
 _COMPARATIVE_STARTS = frozenset(
-    "more less rather other better worse fewer greater higher lower larger smaller "
-    "earlier later longer shorter faster slower no".split()
+    [
+        "more",
+        "less",
+        "rather",
+        "other",
+        "better",
+        "worse",
+        "fewer",
+        "greater",
+        "higher",
+        "lower",
+        "larger",
+        "smaller",
+        "earlier",
+        "later",
+        "longer",
+        "shorter",
+        "faster",
+        "slower",
+        "no",
+    ]
 )
 _TWO_WORDS = re.compile(r"[\"“«„(]*([^\W\d_][\w'’-]*)\s+(\w+)")
 
 
-@rule("sentence_fragment", "token",
-      "a sentence that cannot stand alone (split off by translation) is flagged", repairs=False)
+@rule(
+    "sentence_fragment",
+    "token",
+    "a sentence that cannot stand alone (split off by translation) is flagged",
+    repairs=False,
+)
 def sentence_fragment(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     for sent in doc.sentences:
         chunk = text[sent.start : sent.end]
         m = _TWO_WORDS.match(chunk)
         if m and m.group(2) == "than" and m.group(1).lower() not in _COMPARATIVE_STARTS:
-            yield finding("sentence_fragment", text, sent.start, sent.end, None,
-                          f"starts {m.group(1)} than…: the tail of a split sentence", 0.6)
+            yield finding(
+                "sentence_fragment",
+                text,
+                sent.start,
+                sent.end,
+                None,
+                f"starts {m.group(1)} than…: the tail of a split sentence",
+                0.6,
+            )
     for block in doc.blocks:
         chunk = text[block.start : block.end]
         if chunk[0].islower() and not is_special_line(chunk):
-            yield finding("sentence_fragment", text, block.start, block.end, None,
-                          "paragraph starts in lower case: a fragment of a broken sentence", 0.5)
+            yield finding(
+                "sentence_fragment",
+                text,
+                block.start,
+                block.end,
+                None,
+                "paragraph starts in lower case: a fragment of a broken sentence",
+                0.5,
+            )
