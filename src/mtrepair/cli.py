@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -28,8 +27,10 @@ from rich.progress import (
 from rich.table import Table
 
 from mtrepair import __version__
+from mtrepair.cli_common import cli_errors, err, fail
+from mtrepair.cli_glossary import app as glossary_app
 from mtrepair.config import Config
-from mtrepair.errors import MtrepairError, ReportError
+from mtrepair.errors import ReportError
 from mtrepair.io import ReadProblems, atomic_writer, decode, is_jsonl, read_documents
 from mtrepair.registry import RULES
 from mtrepair.report import read_report, sha256, steps_of
@@ -41,29 +42,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
+app.add_typer(glossary_app, name="glossary")
 RECORDS_SKIPPED = 6
 
 T = TypeVar("T")
-
-
-def fail(message: str, code: int) -> typer.Exit:
-    err.print(f"mtrepair: error: {message}", markup=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-@contextmanager
-def cli_errors() -> Iterator[None]:
-    """Turn library errors into one-line messages; nothing else reaches the user raw."""
-    try:
-        yield
-    except MtrepairError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    except KeyboardInterrupt:
-        raise fail("interrupted; outputs were not replaced", 130) from None
-    except BrokenPipeError:
-        sys.stderr.close()
-        raise typer.Exit(0) from None
 
 
 def _config(lang: str, disable: list[str] | None, boilerplate: list[Path] | None) -> Config:
