@@ -127,7 +127,11 @@ def parse(text: str, source: str) -> Glossary:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise GlossaryError(f"{source}: not valid TOML ({exc}); fix the file, it was not changed") from None
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found.group(1)) if found else text.count("\n") + 1
+        raise GlossaryError(
+            f"{source}:{line}: not valid TOML ({exc}); fix that line, the file was not changed"
+        ) from None
     extra = set(data) - {"term"}
     if extra:
         raise GlossaryError(
