@@ -159,8 +159,8 @@ class Matcher:
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
-    before = text[:pos].rstrip(' \t"“‘«(')
-    return not before or before.endswith(("\n", ".", "!", "?", ":"))
+    before = text[max(0, pos - 100) : pos].rstrip(' \t"“‘«(')
+    return (not before and pos <= 100) or before.endswith(("\n", ".", "!", "?", ":"))
 
 
 def _bare(token: str) -> str:
