@@ -48,11 +48,21 @@ RECORDS_SKIPPED = 6
 T = TypeVar("T")
 
 
-def _config(lang: str, disable: list[str] | None, boilerplate: list[Path] | None) -> Config:
+def _config(
+    lang: str,
+    disable: list[str] | None,
+    boilerplate: list[Path] | None,
+    glossary: list[Path] | None,
+    no_glossary: bool,
+) -> Config:
+    from mtrepair.glossary import default_paths
+
     config = Config(lang=lang, disabled=frozenset(disable or ()))
     for path in boilerplate or ():
         config = config.with_boilerplate_file(path)
-    return config
+    if no_glossary:
+        return config
+    return config.with_glossary(list(glossary) if glossary else default_paths())
 
 
 def _report_problems(problems: list[str]) -> None:
@@ -71,6 +81,11 @@ BoilerOpt = Annotated[
     list[Path] | None, typer.Option("--boilerplate", help="Extra boilerplate patterns file (repeatable).")
 ]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Encoding of the inputs.")]
+GlossaryOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--glossary", help="Glossary file(s) replacing the shipped glossaries/*.toml (repeatable)."),
+]
+NoGlossaryOpt = Annotated[bool, typer.Option("--no-glossary", help="Do not normalize glossary terms.")]
 
 
 def _with_progress(total: int, run: Callable[[Callable[[Any], None] | None], T]) -> T:
@@ -109,13 +124,15 @@ def clean(
     disable: DisableOpt = None,
     boilerplate: BoilerOpt = None,
     encoding: EncodingOpt = "utf-8",
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
 ) -> None:
     """Repair documents; every edit is logged with --report and can be undone."""
     from mtrepair.corpus import clean_corpus
     from mtrepair.io import total_bytes
 
     with cli_errors():
-        config = _config(lang, disable, boilerplate)
+        config = _config(lang, disable, boilerplate, glossary, no_glossary)
         summary = _with_progress(
             total_bytes(paths),
             lambda cb: clean_corpus(
@@ -148,6 +165,8 @@ def detect(
     disable: DisableOpt = None,
     boilerplate: BoilerOpt = None,
     encoding: EncodingOpt = "utf-8",
+    glossary: GlossaryOpt = None,
+    no_glossary: NoGlossaryOpt = False,
 ) -> None:
     """List the damage in documents: rule, span, line, text, reason, confidence."""
     from mtrepair.corpus import iter_results
@@ -156,7 +175,7 @@ def detect(
     with cli_errors():
         if fmt not in ("text", "json"):
             raise fail(f"unknown format {fmt!r}; use text or json", 2)
-        config = _config(lang, disable, boilerplate)
+        config = _config(lang, disable, boilerplate, glossary, no_glossary)
         problems = ReadProblems()
         rows: list[dict[str, Any]] = []
         for doc, findings in iter_results(paths, config=config, encoding=encoding, problems=problems):

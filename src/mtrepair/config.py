@@ -6,11 +6,15 @@ read global state or CLI objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mtrepair import langdata
 from mtrepair.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mtrepair.glossary.matcher import Matcher
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,7 @@ class Config:
     boilerplate: tuple[str, ...] = field(default_factory=langdata.default_boilerplate)
     max_rounds: int = 4
     min_confidence: float = 0.0
+    terms: Matcher | None = None
 
     def __post_init__(self) -> None:
         if self.lang != "auto" and self.lang not in langdata.LANGUAGES:
@@ -38,11 +43,10 @@ class Config:
 
     def with_boilerplate_file(self, path: Path) -> Config:
         """A copy that also removes the lines matched by the patterns in ``path``."""
-        extra = langdata.read_boilerplate(path)
-        return Config(
-            lang=self.lang,
-            disabled=self.disabled,
-            boilerplate=self.boilerplate + extra,
-            max_rounds=self.max_rounds,
-            min_confidence=self.min_confidence,
-        )
+        return replace(self, boilerplate=self.boilerplate + langdata.read_boilerplate(path))
+
+    def with_glossary(self, paths: list[Path]) -> Config:
+        """A copy that normalizes terms to the glossaries in ``paths`` (none: off)."""
+        from mtrepair.glossary import Matcher, load
+
+        return replace(self, terms=Matcher(load(paths)) if paths else None)

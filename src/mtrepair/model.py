@@ -27,6 +27,7 @@ class Finding:
     replacement: str | None
     message: str
     confidence: float
+    ref: str | None = None  # what the edit refers to: a glossary entry id, a reference position
 
     @property
     def repairs(self) -> bool:

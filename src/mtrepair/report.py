@@ -57,6 +57,7 @@ def document_entry(doc_id: str, source: str, result: Result) -> dict[str, Any]:
                     "replacement": e.replacement,
                     "message": e.message,
                     "confidence": e.confidence,
+                    "ref": e.ref,
                     "input": {"start": a.start, "end": a.end, "line": located.line_of(a.start)},
                 }
             )
@@ -136,6 +137,7 @@ def steps_of(entry: dict[str, Any], source: str = "report") -> list[Step]:
                 str(e["replacement"]),
                 str(e.get("message", "")),
                 float(e.get("confidence", 1.0)),
+                e.get("ref"),
             )
             grouped.setdefault(int(e["step"]), []).append(f)
     except (KeyError, TypeError, ValueError) as exc:

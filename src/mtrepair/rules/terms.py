@@ -1,0 +1,29 @@
+"""Term normalization to the shared domain glossary (see :mod:`mtrepair.glossary`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mtrepair.config import Config
+from mtrepair.model import Finding
+from mtrepair.registry import rule
+from mtrepair.segment import Document
+
+
+@rule(
+    "glossary", "glossary", "a term variant (Maroto, Ain al-Assad, Grad missiles) becomes the glossary form"
+)
+def glossary(doc: Document, config: Config) -> Iterator[Finding]:
+    if config.terms is None:
+        return
+    for m in config.terms.find(doc.text, doc.lang):
+        yield Finding(
+            "glossary",
+            m.start,
+            m.end,
+            m.original,
+            m.replacement,
+            f"{m.entry.id} ({m.entry.type}): {m.original!r} is a variant of {m.replacement!r}",
+            0.9,
+            m.entry.id,
+        )
