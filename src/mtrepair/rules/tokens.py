@@ -11,20 +11,34 @@ from mtrepair.registry import finding, rule
 from mtrepair.rules.breaks import _quote_depth, is_special_line
 from mtrepair.segment import Document
 
-_DOUBLED = re.compile(r"\b([^\W\d_]+)([^\S\n]+)(\1)\b", re.IGNORECASE)
+# A word and every immediate repeat of it: "the the the" must lose both repeats in
+# one pass, or clean() would need one round per repeat to reach its fixed point.
+_DOUBLED = re.compile(r"\b([^\W\d_]+)((?:[^\S\n]+\1\b)+)", re.IGNORECASE)
+_REPEAT = re.compile(r"[^\S\n]+([^\W\d_]+)")
+
+
+def _same_word(first: str, other: str) -> bool:
+    """Same word, or a capitalized word repeated in lower case ("Do do").
+
+    Other case differences ("US us", "AI Ai") are usually two different words.
+    """
+    return other == first or (first.istitle() and other == first.lower())
 
 
 @rule("doubled_word", "token", "a word repeated by MT (Colonel Colonel) loses the repeat")
 def doubled_word(doc: Document, config: Config) -> Iterator[Finding]:
     exceptions = doc.data.doubled_word_exceptions
     for m in _DOUBLED.finditer(doc.text):
-        first, second = m.group(1), m.group(3)
-        # Same word, or a capitalized word repeated in lower case ("Do do"); other
-        # case differences ("US us", "AI Ai") are usually two different words.
-        same = first == second or (first.istitle() and second == first.lower())
-        if not same or f"{first} {second}".lower() in exceptions:
+        first = m.group(1)
+        repeats: list[re.Match[str]] = []
+        for rep in _REPEAT.finditer(doc.text, m.start(2), m.end(2)):
+            if not _same_word(first, rep.group(1)):
+                break
+            repeats.append(rep)
+        if not repeats or f"{first} {repeats[0].group(1)}".lower() in exceptions:
             continue
-        yield finding("doubled_word", doc.text, m.start(2), m.end(3), "", f"{m.group(1)!r} is repeated", 0.9)
+        end = repeats[-1].end()
+        yield finding("doubled_word", doc.text, m.start(2), end, "", f"{first!r} is repeated", 0.9)
 
 
 def _block_start(text: str, pos: int) -> int:
