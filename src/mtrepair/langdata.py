@@ -76,27 +76,32 @@ def load(lang: str) -> LangData:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+# Distinct stopwords a language other than English needs to be guessed at all.
+MIN_STOPWORDS = 2
 
 
 def guess_language(text: str, sample: int = 4000) -> str:
-    """Guess the document language from stopword counts over a prefix.
+    """Guess the document language from the distinct stopwords in a prefix.
 
     Costs one regex pass over ``sample`` characters, so it is usable per document
     on whole corpora, unlike langdetect (BRIEF §8). Arabic script wins outright
-    when it dominates the letters. Falls back to English.
+    when it dominates the letters. Otherwise English is the default and another
+    language must show more *distinct* stopwords, and at least
+    :data:`MIN_STOPWORDS` of them: counting distinct words keeps the guess stable
+    when a repair deletes a repeated word or fixes one mis-decoded letter, so
+    ``clean`` reads the repaired text in the language it read the input in.
     """
     head = text[:sample]
     arabic = sum(1 for ch in head if "\u0600" <= ch <= "\u06ff")
     letters = sum(1 for ch in head if ch.isalpha())
     if letters and arabic / letters > 0.5:
         return "ar"
-    words = [w.lower() for w in _WORD.findall(head)]
-    best, best_count = "en", 0
+    words = {w.lower() for w in _WORD.findall(head)}
+    best, best_count = "en", max(len(words & load("en").stopwords), MIN_STOPWORDS - 1)
     for lang in LANGUAGES:
-        if lang == "ar":
+        if lang in ("ar", "en"):
             continue
-        stop = load(lang).stopwords
-        count = sum(1 for w in words if w in stop)
+        count = len(words & load(lang).stopwords)
         if count > best_count:
             best, best_count = lang, count
     return best
