@@ -36,7 +36,12 @@ class Gap:
 
 # A gap: a line break followed by at least one blank (or whitespace-only) line.
 _GAP = re.compile(r"\n(?:[^\S\n]*\n)+")
-_SPLIT_CANDIDATE = re.compile(r"[.!?…؟]+[\"”’»)\]]*(?=\s+\S)")
+# Sentence-final marks and the closers glued to them. Any quote mark glued to the
+# mark closes (English ”, German “ and ‘, French », German «); a guillemet after a
+# space closes too when a space follows it (French « Oui. » Puis…), while one
+# glued to the next word opens the next sentence (German ». »Dann…).
+_CLOSERS = '"”“’‘»«›‹)]'
+_SPLIT_CANDIDATE = re.compile(rf"[.!?…؟]+(?:[{re.escape(_CLOSERS)}]|[^\S\n][»›](?=\s))*(?=\s+\S)")
 _LAST_TOKEN = re.compile(r"\S+\Z")
 _FIRST_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
@@ -108,8 +113,8 @@ def _ends_sentence(text: str, dot_end: int, next_start: int, data: langdata.Lang
     if nxt.islower():
         return False
     token_match = _LAST_TOKEN.search(text, max(0, dot_end - 40), dot_end)
-    token = token_match.group().lstrip('"“‘«(„[') if token_match else ""
-    token = token.rstrip('"”’»)]')
+    token = token_match.group().lstrip('"“‘«»‹›(„‚[') if token_match else ""
+    token = token.rstrip(_CLOSERS)
     if token in data.title_abbreviations:
         return False
     if token in data.abbreviations or re.fullmatch(r"(?:[A-Z]\.)+", token):
