@@ -237,7 +237,13 @@ def paragraph_joint(doc: Document, config: Config) -> Iterator[Finding]:
     if not joints:
         return
     for gap, prev, nxt in _block_pairs(doc):
-        if gap.newlines not in joints or is_special_line(prev) or is_special_line(nxt):
+        if gap.newlines not in joints:
+            continue
+        # A heading or label never runs on into a lower-case word: "the attack" +
+        # joint + "was the third" is one sentence even though "the attack" has no
+        # full stop and so looks like a heading on its own.
+        runs_on = nxt[0].islower() and not _LIST_ITEM.match(nxt)
+        if not runs_on and (is_special_line(prev) or is_special_line(nxt)):
             continue
         if abbreviation_continues(doc, prev, nxt) or orphan_continues(nxt):
             continue  # the more specific rules own these
