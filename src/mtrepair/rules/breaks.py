@@ -292,11 +292,17 @@ def hyphenation(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     for m in _HYPHEN_BREAK.finditer(text):
         left, right = m.group(1), m.group(2)
-        if not right[0].islower():
+        if right[0].islower():
+            joined = _zipf((left + right).lower(), doc.lang)
+            compound = _zipf(f"{left}-{right}".lower(), doc.lang)
+            keep = "" if joined > 0 and joined >= compound else "-"
+        elif right[0].isupper():
+            # Word-division never splits before a capital: "pro-" + "Iran" and
+            # "Al-" + "Khalidi" are compounds and names whose hyphen is real. Left
+            # alone, hard_wrap would turn the break into a space ("pro- Iran").
+            keep = "-"
+        else:
             continue
-        joined = _zipf((left + right).lower(), doc.lang)
-        compound = _zipf(f"{left}-{right}".lower(), doc.lang)
-        keep = "" if joined > 0 and joined >= compound else "-"
         start = m.start(1) + len(left)
         what = f"{left}{keep}{right}"
         yield finding(
