@@ -181,12 +181,14 @@ def quote_split(doc: Document, config: Config) -> Iterator[Finding]:
             if closed:
                 for g in joined:
                     gap = gaps[g]
+                    # `he said. “` + break + `We…`: the quote mark belongs to the next word.
+                    glue = "" if doc.text[gap.start - 1] in openers else " "
                     yield finding(
                         "quote_split",
                         doc.text,
                         gap.start,
                         gap.end,
-                        " ",
+                        glue,
                         "a break inside a quotation that the next block closes",
                         0.85,
                     )

@@ -46,6 +46,11 @@ def _block_start(text: str, pos: int) -> int:
     return 0 if cut < 0 else cut + 2
 
 
+def _block_end(text: str, pos: int) -> int:
+    cut = text.find("\n\n", pos)
+    return len(text) if cut < 0 else cut
+
+
 @rule(
     "stray_quote",
     "token",
@@ -61,6 +66,11 @@ def stray_quote(doc: Document, config: Config) -> Iterator[Finding]:
     for m in pattern.finditer(text):
         before = text[_block_start(text, m.start()) : m.start()]
         if not before.strip():
+            continue
+        # A line wrapped right after an opening quote (`30 “` / `Grad” rockets`): the
+        # quotation it opens closes later in the paragraph, so it is not dangling.
+        _, closed = _quote_depth(text[m.end() : _block_end(text, m.end())], openers, closers, 1)
+        if closed:
             continue
         depth, _ = _quote_depth(before, openers, closers)
         punct = m.group(2)
