@@ -13,6 +13,7 @@ from functools import cache
 
 import regex
 
+from mtrepair import langdata
 from mtrepair.config import Config
 from mtrepair.model import Finding
 from mtrepair.registry import finding, rule
@@ -90,16 +91,32 @@ def _script_runs(doc: Document) -> Iterator[Finding]:
             )
 
 
+@cache
+def _foreign_stopwords(lang: str) -> frozenset[str]:
+    """Stopwords of the other Latin-script languages we ship, minus ``lang``'s own."""
+    others = (langdata.load(o).stopwords for o in langdata.LANGUAGES if o not in (lang, "ar"))
+    return frozenset().union(*others) - langdata.load(lang).stopwords
+
+
+def _suspicious(words: list[str], lang: str) -> bool:
+    """Cheap pre-filter: is this sentence worth a langdetect call?
+
+    Mostly out-of-vocabulary words are one sign. A large vocabulary also holds
+    the function words of its neighbours (English web text has "de", "et",
+    "une", "les"), so a French sentence can pass as known words; a run of
+    another language's stopwords is the second sign.
+    """
+    unknown = sum(1 for w in words if w not in _vocabulary(lang))
+    foreign = sum(1 for w in words if w in _foreign_stopwords(lang))
+    return unknown >= 0.5 * len(words) or foreign >= max(2, 0.2 * len(words))
+
+
 def _foreign_sentences(doc: Document) -> Iterator[Finding]:
     text = doc.text
-    vocab = _vocabulary(doc.lang)
     for sent in doc.sentences:
         chunk = text[sent.start : sent.end]
         words = [w.lower() for w in _LOWER_WORD.findall(chunk)]
-        if len(words) < 4:
-            continue
-        unknown = sum(1 for w in words if w not in vocab)
-        if unknown < 0.5 * len(words):
+        if len(words) < 4 or not _suspicious(words, doc.lang):
             continue
         detected = _langdetect(chunk)
         if detected and detected[0] != doc.lang and detected[1] >= 0.8:
