@@ -29,6 +29,7 @@ from rich.table import Table
 from mtrepair import __version__
 from mtrepair.cli_common import cli_errors, err, fail
 from mtrepair.cli_glossary import app as glossary_app
+from mtrepair.cli_measure import score as score_command
 from mtrepair.config import Config
 from mtrepair.errors import ReportError
 from mtrepair.io import ReadProblems, atomic_writer, decode, is_jsonl, read_documents
@@ -43,6 +44,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(glossary_app, name="glossary")
+app.command("score")(score_command)
 RECORDS_SKIPPED = 6
 
 T = TypeVar("T")

@@ -1,0 +1,169 @@
+"""MT quality metrics through sacrebleu: corpus and sentence scores, signatures, significance.
+
+Every number comes from sacrebleu's own metric classes with their defaults, so a
+score here is the score the sacrebleu CLI prints for the same files, and every
+score carries its sacrebleu signature. Paired significance tests are sacrebleu's
+``PairedTest`` (paired bootstrap resampling or approximate randomization); its
+seed (``SACREBLEU_SEED``, default 12345) makes them reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
+from sacrebleu.metrics.ter import TER
+from sacrebleu.metrics.base import Metric
+from sacrebleu.significance import PairedTest, Result
+
+from mtrepair.errors import ConfigError, InputError
+
+METRICS: dict[str, Callable[[], Metric]] = {
+    "bleu": BLEU,
+    "chrf": CHRF,
+    "chrf++": lambda: CHRF(word_order=2),
+    "ter": TER,
+}
+TESTS = {"paired-bs": "bs", "paired-ar": "ar"}
+
+
+@dataclass(frozen=True)
+class SystemScore:
+    """One metric of one system; ``p_value``/``ci`` only from a significance test."""
+
+    system: str
+    metric: str
+    score: float
+    signature: str
+    formatted: str
+    p_value: float | None = None
+    mean: float | None = None
+    ci: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "system": self.system,
+            "metric": self.metric,
+            "score": self.score,
+            "signature": self.signature,
+            "formatted": self.formatted,
+        }
+        for k in ("p_value", "mean", "ci"):
+            if getattr(self, k) is not None:
+                out[k] = getattr(self, k)
+        return out
+
+
+def metric(name: str) -> Metric:
+    try:
+        return METRICS[name]()
+    except KeyError:
+        raise ConfigError(f"unknown metric {name!r}; use one of {', '.join(METRICS)}") from None
+
+
+def check_lengths(systems: Sequence[tuple[str, Sequence[str]]], refs: Sequence[Sequence[str]]) -> None:
+    """All files must have one line per segment, the same number everywhere."""
+    n = len(refs[0]) if refs else 0
+    for i, r in enumerate(refs):
+        if len(r) != n:
+            raise InputError(
+                f"reference {i + 1} has {len(r)} lines, reference 1 has {n}; files must be line-aligned"
+            )
+    for name, hyps in systems:
+        if len(hyps) != n:
+            raise InputError(
+                f"{name}: {len(hyps)} lines but the references have {n}; files must be line-aligned"
+            )
+
+
+def corpus_scores(
+    systems: Sequence[tuple[str, Sequence[str]]], refs: Sequence[Sequence[str]], metrics: Sequence[str]
+) -> list[SystemScore]:
+    check_lengths(systems, refs)
+    out = []
+    for name, hyps in systems:
+        for m in metrics:
+            scorer = metric(m)
+            s = scorer.corpus_score(list(hyps), [list(r) for r in refs])
+            out.append(SystemScore(name, m, float(s.score), str(scorer.get_signature()), str(s)))
+    return out
+
+
+def sentence_scores(
+    hyps: Sequence[str], refs: Sequence[Sequence[str]], metrics: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Per-segment scores (sacrebleu ``sentence_score``: BLEU with its effective-order default)."""
+    check_lengths([("hyp", hyps)], refs)
+    scorers = {m: metric(m) for m in metrics}
+    if "bleu" in scorers:
+        scorers["bleu"] = BLEU(effective_order=True)
+    rows = []
+    for i, h in enumerate(hyps):
+        row: dict[str, Any] = {"segment": i + 1}
+        for m, scorer in scorers.items():
+            row[m] = round(float(scorer.sentence_score(h, [r[i] for r in refs]).score), 4)
+        rows.append(row)
+    return rows
+
+
+def sentence_signatures(metrics: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for m in metrics:
+        scorer = BLEU(effective_order=True) if m == "bleu" else metric(m)
+        out[m] = str(scorer.get_signature())
+    return out
+
+
+def paired_test(
+    systems: Sequence[tuple[str, Sequence[str]]],
+    refs: Sequence[Sequence[str]],
+    metrics: Sequence[str],
+    test: str = "paired-bs",
+    n_samples: int = 0,
+) -> list[SystemScore]:
+    """Compare every system with the first (the baseline), as ``sacrebleu --paired-*`` does."""
+    if test not in TESTS:
+        raise ConfigError(f"unknown test {test!r}; use {' or '.join(TESTS)}")
+    if len(systems) < 2:
+        raise ConfigError("a significance test needs at least two --hyp files (the first is the baseline)")
+    check_lengths(systems, refs)
+    ref_lists = [list(r) for r in refs]
+    scorers: dict[str, Metric] = {}
+    for m in metrics:
+        factory = METRICS.get(m)
+        if factory is None:
+            raise ConfigError(f"unknown metric {m!r}; use one of {', '.join(METRICS)}")
+        scorers[m] = factory()
+    runner = PairedTest(
+        [(n, list(h)) for n, h in systems], scorers, ref_lists, test_type=TESTS[test], n_samples=n_samples
+    )
+    signatures, results = runner()
+    out = []
+    names = results["System"]
+    for key, column in results.items():
+        if key == "System":
+            continue
+        m = next(name for name, s in scorers.items() if key.startswith(_short(s)))
+        for name, r in zip(names, column, strict=True):
+            assert isinstance(r, Result)
+            out.append(
+                SystemScore(
+                    str(name),
+                    m,
+                    float(r.score),
+                    str(signatures[key]),
+                    f"{key} = {r.score:.2f}",
+                    p_value=getattr(r, "p_value", None),
+                    mean=getattr(r, "mean", None),
+                    ci=getattr(r, "ci", None),
+                )
+            )
+    return out
+
+
+def _short(scorer: Metric) -> str:
+    return {"BLEU": "BLEU", "CHRF": "chrF", "TER": "TER"}[type(scorer).__name__]
