@@ -18,6 +18,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/mtrepair glossary check
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
