@@ -62,8 +62,7 @@ def score(
         if sentence:
             if len(systems) != 1:
                 raise ConfigError("--sentence scores one --hyp at a time")
-            rows = scoring.sentence_scores(systems[0][1], refs, metrics)
-            sigs = scoring.sentence_signatures(metrics)
+            rows, sigs = scoring.sentence_scores(systems[0][1], refs, metrics)
             if fmt == "json":
                 json.dump({"signatures": sigs, "segments": rows}, sys.stdout, indent=1)
                 print()

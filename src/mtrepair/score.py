@@ -54,7 +54,7 @@ class SystemScore:
         }
         for k in ("p_value", "mean", "ci"):
             if getattr(self, k) is not None:
-                out[k] = getattr(self, k)
+                out[k] = float(getattr(self, k))  # sacrebleu returns numpy scalars
         return out
 
 
@@ -95,8 +95,8 @@ def corpus_scores(
 
 def sentence_scores(
     hyps: Sequence[str], refs: Sequence[Sequence[str]], metrics: Sequence[str]
-) -> list[dict[str, Any]]:
-    """Per-segment scores (sacrebleu ``sentence_score``: BLEU with its effective-order default)."""
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Per-segment scores and their signatures (BLEU with effective order, as sacrebleu advises)."""
     check_lengths([("hyp", hyps)], refs)
     scorers = {m: metric(m) for m in metrics}
     if "bleu" in scorers:
@@ -107,15 +107,7 @@ def sentence_scores(
         for m, scorer in scorers.items():
             row[m] = round(float(scorer.sentence_score(h, [r[i] for r in refs]).score), 4)
         rows.append(row)
-    return rows
-
-
-def sentence_signatures(metrics: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for m in metrics:
-        scorer = BLEU(effective_order=True) if m == "bleu" else metric(m)
-        out[m] = str(scorer.get_signature())
-    return out
+    return rows, {m: str(s.get_signature()) for m, s in scorers.items()}
 
 
 def paired_test(
