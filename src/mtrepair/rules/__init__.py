@@ -3,8 +3,8 @@
 Order matters: encoding is fixed before anything reads words; whole lines
 (metadata, boilerplate) go before structure, so a removed banner cannot glue two
 paragraphs; the paragraph-joint style is learned before the specific break rules
-erase its evidence; token rules read the rejoined sentences; the glossary sees finished words; flag-only rules run
-last, on the repaired text.
+erase its evidence; token rules read the rejoined sentences; the glossary sees
+finished words; flag-only rules run last, on the repaired text.
 """
 
 from mtrepair.rules import breaks, encoding, language, lines, terms, tokens
