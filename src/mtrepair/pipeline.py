@@ -97,10 +97,13 @@ def clean_text(text: str, config: Config | None = None) -> Result:
     """
     config = config or Config()
     rules = active_rules(config)
-    lang = Document(text, config.lang).lang
     steps: list[Step] = []
     current = text
     for round_no in range(config.max_rounds):
+        # Guess the language afresh each round: a repair can remove the words the
+        # guess rested on (the "by" of a removed banner), and the round that finds
+        # nothing left to do must read the text as a second clean() would read it.
+        lang = Document(current, config.lang).lang
         changed = False
         for r in rules:
             if round_no and not r.repairs:
