@@ -15,7 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mtrepair import clean_text
+from mtrepair import Config, clean_text
+from mtrepair.glossary import default_paths
 from mtrepair.pipeline import locate
 from mtrepair.segment import Document
 
@@ -25,8 +26,8 @@ GOLDEN = HERE / "golden"
 
 
 def edit_rows(text: str) -> tuple[str, list[dict[str, Any]]]:
-    """The clean output of ``text`` and its edits and flags, located in ``text``."""
-    result = clean_text(text)
+    """``mtrepair clean``'s output (shipped glossary on) and its edits and flags, located in ``text``."""
+    result = clean_text(text, Config().with_glossary(default_paths()))
     doc = Document(text, "en")
     rows: list[dict[str, Any]] = []
     for step, at in zip(result.steps, locate(result.steps), strict=True):
