@@ -32,13 +32,15 @@ def edit_rows(text: str) -> tuple[str, list[dict[str, Any]]]:
     rows: list[dict[str, Any]] = []
     for step, at in zip(result.steps, locate(result.steps), strict=True):
         for e, a in (*zip(step.edits, at.edits, strict=True), *zip(step.flags, at.flags, strict=True)):
-            rows.append({
-                "rule": e.rule,
-                "line": doc.line_of(a.start),
-                "original": e.original,
-                "replacement": e.replacement,
-                "context": text[max(0, a.start - 40) : a.end + 40],
-            })
+            rows.append(
+                {
+                    "rule": e.rule,
+                    "line": doc.line_of(a.start),
+                    "original": e.original,
+                    "replacement": e.replacement,
+                    "context": text[max(0, a.start - 40) : a.end + 40],
+                }
+            )
     return result.text, rows
 
 

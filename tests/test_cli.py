@@ -43,8 +43,17 @@ def test_replay_reproduces_clean_output(runner: CliRunner, tmp_path: Path) -> No
 
 def test_report_logs_removed_boilerplate_and_metadata(runner: CliRunner, tmp_path: Path) -> None:
     report = tmp_path / "edits.json"
-    run(runner, "clean", str(SEEDS), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"),
-        "--report", str(report))
+    run(
+        runner,
+        "clean",
+        str(SEEDS),
+        "--format",
+        "jsonl",
+        "-o",
+        str(tmp_path / "o.jsonl"),
+        "--report",
+        str(report),
+    )
     docs = {d["id"]: d for d in json.loads(report.read_text())["documents"]}
     d003 = docs[seed_path("003").name]
     removed = [e["original"] for e in d003["edits"] if e["rule"] == "boilerplate"]
@@ -104,8 +113,9 @@ def test_jsonl_roundtrip_keeps_fields_order_and_undo(runner: CliRunner, tmp_path
 
 def test_broken_jsonl_record_is_reported_and_rest_processed(runner: CliRunner, tmp_path: Path) -> None:
     src = tmp_path / "c.jsonl"
-    src.write_text('{"id": 1, "text": "Army Colonel Colonel spokesman."}\n{broken\n[1, 2]\n'
-                   '{"id": 2, "text": "Fine."}\n')
+    src.write_text(
+        '{"id": 1, "text": "Army Colonel Colonel spokesman."}\n{broken\n[1, 2]\n{"id": 2, "text": "Fine."}\n'
+    )
     code, out, err = run(runner, "clean", str(src))
     assert code == 6
     assert f"{src}:2: broken JSON" in err and f"{src}:3:" in err
@@ -122,7 +132,7 @@ def test_folder_mirrors_inputs(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_stdin_to_stdout(runner: CliRunner) -> None:
-    code, out, _ = run(runner, "clean", "-", input="Army Colonel Colonel spokesman said.\n".encode())
+    code, out, _ = run(runner, "clean", "-", input=b"Army Colonel Colonel spokesman said.\n")
     assert code == 0
     assert out == b"Army Colonel spokesman said.\n"
 
@@ -142,7 +152,7 @@ def test_bad_input_is_one_line_error(
     runner: CliRunner, tmp_path: Path, setup: object, needle: str, code: int
 ) -> None:
     path = setup(tmp_path)  # type: ignore[operator]
-    exit_code, out, err = run(runner, "clean", str(path))
+    exit_code, _, err = run(runner, "clean", str(path))
     assert exit_code == code
     assert needle in err and str(path) in err
     assert len(err.strip().splitlines()) == 1
