@@ -112,3 +112,34 @@ def test_misaligned_files_are_one_line_errors(runner: CliRunner, tmp_path: Path)
     assert res.exit_code == 2 and "no such file" in res.stderr
     res = runner.invoke(app, ["score", "--hyp", str(short), "--ref", str(short), "--metric", "meteor"])
     assert res.exit_code == 5 and "unknown metric" in res.stderr
+
+
+def test_repair_effect_with_rule_attribution(runner: CliRunner, tmp_path: Path) -> None:
+    refs = (DATA / "dev.pe").read_text(encoding="utf-8").splitlines()[:60]
+    hyps = (DATA / "dev.mt").read_text(encoding="utf-8").splitlines()[:60]
+    damaged = [f"{h.split()[0]} {h}" if i % 3 == 0 else h for i, h in enumerate(hyps)]  # doubled first word
+    (tmp_path / "g.txt").write_text("\n".join(damaged) + "\n", encoding="utf-8")
+    (tmp_path / "r.txt").write_text("\n".join(refs) + "\n", encoding="utf-8")
+    res = runner.invoke(
+        app,
+        [
+            "score",
+            "--hyp",
+            str(tmp_path / "g.txt"),
+            "--ref",
+            str(tmp_path / "r.txt"),
+            "--repair",
+            "--metric",
+            "bleu",
+            "--n-samples",
+            "100",
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (effect,) = json.loads(res.stdout)
+    assert effect["after"]["score"] > effect["before"]["score"]
+    assert effect["edits"]["doubled_word"] >= 15
+    assert effect["attribution"]["doubled_word"] > 0
+    assert effect["p_value"] is not None

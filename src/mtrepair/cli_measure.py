@@ -49,6 +49,13 @@ def score(
         int, typer.Option("--n-samples", help="Resamples/trials (0: sacrebleu's default).")
     ] = 0,
     fmt: Annotated[str, typer.Option("--format", help="text, json or markdown.")] = "text",
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair", help="Score --hyp before and after `clean`, with significance and per-rule shares."
+        ),
+    ] = False,
+    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="With --repair: no glossary.")] = False,
 ) -> None:
     """Score MT output with sacrebleu (identical numbers), signatures on every score."""
     from mtrepair import score as scoring
@@ -59,6 +66,9 @@ def score(
             raise ConfigError(f"unknown format {fmt!r}; use text, json or markdown")
         refs = [_lines(p) for p in ref]
         systems = [(str(p), _lines(p)) for p in hyp]
+        if repair:
+            _repair(systems, refs, metrics, significance or "paired-bs", n_samples, fmt, no_glossary)
+            return
         if sentence:
             if len(systems) != 1:
                 raise ConfigError("--sentence scores one --hyp at a time")
@@ -100,3 +110,33 @@ def _print(results: list[Any], fmt: str) -> None:
         if r.p_value is not None:
             extra += f" p = {r.p_value:.4f}" + (" *" if r.p_value < 0.05 else "")
         print(f"{r.system}\t{r.formatted}{extra}\t{r.signature}")
+
+
+def _repair(
+    systems: list[tuple[str, list[str]]],
+    refs: list[list[str]],
+    metrics: list[str],
+    test: str,
+    n_samples: int,
+    fmt: str,
+    no_glossary: bool,
+) -> None:
+    from mtrepair.config import Config
+    from mtrepair.glossary import default_paths
+    from mtrepair.score import repair_effect
+
+    if len(systems) != 1:
+        raise ConfigError("--repair scores one --hyp (the garbled output) against its own repair")
+    config = Config() if no_glossary else Config().with_glossary(default_paths())
+    effects = repair_effect(systems[0][1], refs, metrics, config, test=test, n_samples=n_samples)
+    if fmt == "json":
+        json.dump([e.as_dict() for e in effects], sys.stdout, indent=1)
+        print()
+        return
+    for e in effects:
+        p = "" if e.p_value is None else f", p = {e.p_value:.4f}"
+        delta = e.after.score - e.before.score
+        change = f"{e.before.score:.2f} -> {e.after.score:.2f} ({delta:+.2f}{p})"
+        print(f"{e.metric}: {change}\t{e.after.signature}")
+        for rule, share in sorted(e.attribution.items(), key=lambda kv: -abs(kv[1])):
+            print(f"  {rule:<20} {share:+.2f}  ({e.edits[rule]} edits)")

@@ -159,3 +159,70 @@ def paired_test(
 
 def _short(scorer: Metric) -> str:
     return {"BLEU": "BLEU", "CHRF": "chrF", "TER": "TER"}[type(scorer).__name__]
+
+
+@dataclass(frozen=True)
+class RepairEffect:
+    """What ``clean`` did to a metric: before, after, significance, and each rule's share."""
+
+    metric: str
+    before: SystemScore
+    after: SystemScore
+    p_value: float | None
+    attribution: dict[str, float]  # rule -> (score with all rules) - (score with that rule off)
+    edits: dict[str, int]  # rule -> number of edits over the whole input
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "metric": self.metric,
+            "before": self.before.as_dict(),
+            "after": self.after.as_dict(),
+            "delta": self.after.score - self.before.score,
+            "p_value": self.p_value,
+            "attribution": self.attribution,
+            "edits": self.edits,
+        }
+
+
+def repair_effect(
+    hyps: Sequence[str],
+    refs: Sequence[Sequence[str]],
+    metrics: Sequence[str],
+    config: Any,
+    *,
+    test: str = "paired-bs",
+    n_samples: int = 0,
+) -> list[RepairEffect]:
+    """Score ``hyps`` before and after ``clean`` and attribute the change to rules by ablation.
+
+    Each segment is cleaned on its own (segments stay line-aligned with the
+    references). The attribution of a rule is the metric with every rule on minus
+    the metric with only that rule off; attributions need not sum to the total
+    change, since rules interact (a rejoin can enable a later repair).
+    """
+    from collections import Counter
+    from dataclasses import replace
+
+    from mtrepair.pipeline import clean_text
+
+    check_lengths([("hyp", hyps)], refs)
+    results = [clean_text(h, config) for h in hyps]
+    repaired = [r.text for r in results]
+    edits = Counter(e.rule for r in results for e in r.edits)
+    tested = {
+        (s.system, s.metric): s
+        for s in paired_test([("before", hyps), ("after", repaired)], refs, metrics, test, n_samples)
+    }
+    ablated: dict[str, list[str]] = {
+        rule: [clean_text(h, replace(config, disabled=config.disabled | {rule})).text for h in hyps]
+        for rule in sorted(edits)
+    }
+    out = []
+    for m in metrics:
+        before, after = tested[("before", m)], tested[("after", m)]
+        share = {}
+        for rule, texts in ablated.items():
+            without = metric(m).corpus_score(list(texts), [list(r) for r in refs]).score
+            share[rule] = round(after.score - float(without), 4)
+        out.append(RepairEffect(m, before, after, after.p_value, share, dict(edits)))
+    return out
