@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from mtrepair import __version__
+from mtrepair.cli_align import align
 from mtrepair.cli_common import cli_errors, err, fail
 from mtrepair.cli_glossary import app as glossary_app
 from mtrepair.cli_measure import score as score_command
@@ -44,6 +45,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(glossary_app, name="glossary")
+app.command("align")(align)
 app.command("score")(score_command)
 RECORDS_SKIPPED = 6
 
