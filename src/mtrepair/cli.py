@@ -32,7 +32,7 @@ from mtrepair.cli_common import cli_errors, err, fail
 from mtrepair.cli_glossary import app as glossary_app
 from mtrepair.cli_measure import score as score_command
 from mtrepair.config import Config
-from mtrepair.errors import ReportError
+from mtrepair.errors import ConfigError, ReportError
 from mtrepair.io import ReadProblems, atomic_writer, decode, is_jsonl, read_documents
 from mtrepair.registry import RULES
 from mtrepair.report import read_report, sha256, steps_of
@@ -130,6 +130,22 @@ def clean(
     encoding: EncodingOpt = "utf-8",
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
+    reference: Annotated[
+        Path | None, typer.Option("--reference", help="A clean version of the same story to compare with.")
+    ] = None,
+    adopt: Annotated[
+        str,
+        typer.Option("--adopt", help="With --reference: none, mismatch, or below:SCORE (replace sentences)."),
+    ] = "none",
+    model: Annotated[
+        str, typer.Option("--model", help="With --reference: similarity backend (see align).")
+    ] = "lexical",
+    model_path: Annotated[
+        Path | None, typer.Option("--model-path", help="Local model for --model hf.")
+    ] = None,
+    min_score: Annotated[
+        float, typer.Option("--min-score", help="With --reference: weaker beads stay unaligned.")
+    ] = 0.2,
 ) -> None:
     """Repair documents; every edit is logged with --report and can be undone."""
     from mtrepair.corpus import clean_corpus
@@ -137,6 +153,7 @@ def clean(
 
     with cli_errors():
         config = _config(lang, disable, boilerplate, glossary, no_glossary)
+        spec = _reference(reference, adopt, model, model_path, min_score, encoding)
         summary = _with_progress(
             total_bytes(paths),
             lambda cb: clean_corpus(
@@ -148,6 +165,7 @@ def clean(
                 report=report,
                 encoding=encoding,
                 on_document=cb,
+                reference=spec,
             ),
         )
         _report_problems(summary.problems)
@@ -159,6 +177,26 @@ def clean(
             )
         if summary.problems:
             raise typer.Exit(RECORDS_SKIPPED)
+
+
+def _reference(
+    path: Path | None, adopt: str, model: str, model_path: Path | None, min_score: float, encoding: str
+) -> Any:
+    """The reference document and how to compare with it (None without --reference)."""
+    from mtrepair.align.reference import Policy
+
+    policy = Policy.parse(adopt)
+    if path is None:
+        if adopt != "none":
+            raise ConfigError("--adopt needs --reference CLEAN_PATH")
+        return None
+    from mtrepair.align.backends import get_backend
+    from mtrepair.corpus import ReferenceSpec
+
+    docs = list(read_documents([str(path)], encoding=encoding))
+    if len(docs) != 1:
+        raise ConfigError(f"{path}: --reference takes one document, found {len(docs)}")
+    return ReferenceSpec(docs[0].text, str(path), get_backend(model, model_path), min_score, policy)
 
 
 @app.command()

@@ -20,6 +20,17 @@ from mtrepair.pipeline import clean_text
 from mtrepair.report import ReportWriter, document_entry
 
 
+@dataclass(frozen=True)
+class ReferenceSpec:
+    """A clean version to compare every document with (``clean --reference``)."""
+
+    text: str
+    source: str
+    backend: Any = None  # an mtrepair.align.Backend; None: lexical
+    min_score: float = 0.2
+    policy: Any = None  # an mtrepair.align.reference.Policy; None: report only
+
+
 @dataclass
 class Summary:
     documents: int = 0
@@ -69,12 +80,15 @@ def clean_corpus(
     report: Path | None = None,
     encoding: str = "utf-8",
     on_document: Callable[[SourceDoc], None] | None = None,
+    reference: ReferenceSpec | None = None,
 ) -> Summary:
     """Clean every document of ``paths`` and write the results.
 
     ``out`` is None (write to ``stdout``), a file (everything in it), or a folder
     (an existing folder, or a path ending in ``/``: one output per input file,
-    mirroring relative paths). Broken JSONL records are skipped and listed in
+    mirroring relative paths). With ``reference``, each cleaned document is
+    aligned with the clean version and a ``reference`` step reports (and, by
+    policy, repairs) what translation broke. Broken JSONL records are skipped and listed in
     ``Summary.problems``; everything else that is wrong raises.
     """
     fmt = output_format(paths, fmt)
@@ -107,6 +121,19 @@ def clean_corpus(
                 current_rel = doc.rel
             assert sink is not None
             result = clean_text(doc.text, config)
+            extra: dict[str, Any] = {}
+            if reference is not None:
+                from mtrepair.align.reference import apply_reference
+
+                result, beads = apply_reference(
+                    result,
+                    reference.text,
+                    config,
+                    backend=reference.backend,
+                    min_score=reference.min_score,
+                    policy=reference.policy,
+                )
+                extra["reference"] = {"source": reference.source, "beads": [b.as_dict() for b in beads]}
             n_edits, n_flags = len(result.edits), len(result.flags)
             if fmt == "jsonl":
                 sink.write(_record(doc, result.text, result.metadata, n_edits, n_flags))
@@ -117,7 +144,7 @@ def clean_corpus(
                 if headers and not result.text.endswith("\n"):
                     sink.write("\n")
             if writer is not None:
-                writer.add(document_entry(doc.id, doc.source, result))
+                writer.add({**document_entry(doc.id, doc.source, result), **extra})
             summary.documents += 1
             summary.changed += result.changed
             summary.edits += n_edits

@@ -1,0 +1,92 @@
+"""Reference-guided repair: mismatches per aligned bead, adoption policy, undo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mtrepair.align.reference import Policy, compare, numbers
+from mtrepair.cli import app
+from mtrepair.errors import ConfigError
+from tests.conftest import seed_path
+
+
+def test_numbers_compare_words_and_digits() -> None:
+    assert numbers("three rockets and 14 drones") == numbers("14 drones and 3 rockets")
+    assert compare("at least 14 rockets hit", "three rockets hit") == [
+        "numbers differ: garbled has 14, reference has 3"
+    ]
+
+
+def test_names_negation_and_swapped_roles() -> None:
+    found = compare("Wayne Marotto said the base was hit.", "Wayne Marotto said the base was not hit.")
+    assert found == ["negation only in the reference"]
+    assert compare("they don’t want it", "they do not want it") == []
+    found = compare("He met Hamdi Malik in Baghdad.", "He met Hamdi Malik in Erbil.")
+    assert any("Erbil" in p for p in found) and any("Baghdad" in p for p in found)
+    swapped = compare(
+        "Iraqi and Syrian U.S. diplomats and troops have fired three rockets at Iran-backed militias",
+        "Iran-backed militias have fired three rockets at U.S. diplomats and troops in Iraq and Syria",
+    )
+    assert any("swapped" in p for p in swapped)
+    assert compare("The rockets landed at the base.", "The rockets landed at the base.") == []
+
+
+def test_policy_parsing() -> None:
+    assert Policy.parse("below:0.5").below == 0.5
+    assert Policy.parse("mismatch").on_mismatch
+    assert Policy.parse(None) == Policy()
+    for bad in ("below:2", "below:x", "always"):
+        with pytest.raises(ConfigError):
+            Policy.parse(bad)
+
+
+def test_clean_with_reference_reports_mismatches_and_undoes(runner: CliRunner, tmp_path: Path) -> None:
+    report = tmp_path / "edits.json"
+    res = runner.invoke(
+        app, ["clean", str(seed_path("002")), "--reference", str(seed_path("001")), "--report", str(report)]
+    )
+    assert res.exit_code == 0, res.output
+    (doc,) = json.loads(report.read_text())["documents"]
+    beads = doc["reference"]["beads"]
+    assert any(b["garbled"] and b["clean"] for b in beads)
+    ref_flags = [f for f in doc["flags"] if f["rule"] == "reference"]
+    assert any("numbers differ" in f["message"] or "names in" in f["message"] for f in ref_flags)
+    assert any(f["message"].startswith("inserted") for f in ref_flags)
+    fixed = tmp_path / "fixed.txt"
+    fixed.write_bytes(res.stdout_bytes)
+    undone = runner.invoke(app, ["undo", "--report", str(report), str(fixed)])
+    assert undone.stdout_bytes == seed_path("002").read_bytes()
+
+
+def test_adopt_replaces_weak_beads_with_the_reference(runner: CliRunner, tmp_path: Path) -> None:
+    report = tmp_path / "edits.json"
+    res = runner.invoke(
+        app,
+        [
+            "clean",
+            str(seed_path("002")),
+            "--reference",
+            str(seed_path("001")),
+            "--adopt",
+            "below:0.99",
+            "--report",
+            str(report),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (doc,) = json.loads(report.read_text())["documents"]
+    adopted = [e for e in doc["edits"] if e["rule"] == "reference"]
+    assert adopted and all(e["ref"].startswith("clean:") and "bead score" in e["message"] for e in adopted)
+    for e in adopted:
+        assert e["replacement"] in res.stdout
+
+
+def test_reference_options_are_validated(runner: CliRunner) -> None:
+    res = runner.invoke(app, ["clean", str(seed_path("002")), "--adopt", "mismatch"])
+    assert res.exit_code == 5 and "--reference" in res.stderr
+    res = runner.invoke(app, ["clean", str(seed_path("002")), "--reference", "missing.txt"])
+    assert res.exit_code == 2 and "missing.txt" in res.stderr
