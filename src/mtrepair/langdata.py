@@ -78,6 +78,8 @@ def load(lang: str) -> LangData:
 _WORD = re.compile(r"[^\W\d_]+")
 # Distinct stopwords a language other than English needs to be guessed at all.
 MIN_STOPWORDS = 2
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def guess_language(text: str, sample: int = 4000) -> str:
@@ -92,8 +94,8 @@ def guess_language(text: str, sample: int = 4000) -> str:
     ``clean`` reads the repaired text in the language it read the input in.
     """
     head = text[:sample]
-    arabic = sum(1 for ch in head if "\u0600" <= ch <= "\u06ff")
-    letters = sum(1 for ch in head if ch.isalpha())
+    arabic = len(_ARABIC.findall(head))
+    letters = len(_LETTER.findall(head))
     if letters and arabic / letters > 0.5:
         return "ar"
     words = {w.lower() for w in _WORD.findall(head)}

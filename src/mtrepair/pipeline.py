@@ -105,10 +105,10 @@ def clean_text(text: str, config: Config | None = None) -> Result:
         # nothing left to do must read the text as a second clean() would read it.
         lang = Document(current, config.lang).lang
         changed = False
+        doc = Document(current, lang)  # rebuilt only when a rule changed the text
         for r in rules:
             if round_no and not r.repairs:
                 continue
-            doc = Document(current, lang)
             found = [f for f in r.detect(doc, config) if f.confidence >= config.min_confidence]
             edits, flags = resolve(found, len(current))
             if not edits and not flags:
@@ -116,6 +116,7 @@ def clean_text(text: str, config: Config | None = None) -> Result:
             steps.append(Step(r.name, edits, flags))
             if edits:
                 current = apply_edits(current, edits)
+                doc = Document(current, lang)
                 changed = True
         if not changed:
             break

@@ -74,10 +74,13 @@ class Document:
     def gaps(self) -> list[Gap]:
         """Blank-line separators between blocks, in order (none at the very ends)."""
         out: list[Gap] = []
+        stripped = self.text.strip()
+        if not stripped:
+            return out
+        first = self.text.index(stripped[0])  # first non-space character
+        last = len(self.text.rstrip())  # end of the last non-space character
         for m in _GAP.finditer(self.text):
-            if m.start() == 0 or m.end() == len(self.text):
-                continue
-            if not self.text[: m.start()].strip() or not self.text[m.end() :].strip():
+            if m.start() <= first or m.end() >= last:
                 continue
             out.append(Gap(m.start(), m.end(), m.group().count("\n")))
         return out

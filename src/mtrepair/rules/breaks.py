@@ -139,10 +139,14 @@ def orphan_fragment(doc: Document, config: Config) -> Iterator[Finding]:
 
 
 def _quote_depth(s: str, openers: str, closers: str, depth: int = 0) -> tuple[int, bool]:
-    """Quote nesting after ``s`` and whether ``s`` closed a quote opened before it."""
+    """Quote nesting after ``s`` and whether ``s`` closed a quote opened before it.
+
+    Only the quote characters are visited (one regex pass), not every character.
+    """
     closed_outer = False
     start_depth = depth
-    for i, ch in enumerate(s):
+    for m in _quote_chars(openers, closers).finditer(s):
+        ch, i = m.group(), m.start()
         if ch in closers or (ch == '"' and depth > 0) or (ch in openers and depth > 0 and _stray_at(s, i)):
             depth = max(0, depth - 1)
             if depth < start_depth:
@@ -151,6 +155,11 @@ def _quote_depth(s: str, openers: str, closers: str, depth: int = 0) -> tuple[in
         elif ch in openers or ch == '"':
             depth += 1
     return depth, closed_outer
+
+
+@cache
+def _quote_chars(openers: str, closers: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(openers + closers + '"') + "]")
 
 
 def _stray_at(s: str, i: int) -> bool:
@@ -282,7 +291,10 @@ def _zipf(word: str, lang: str) -> float:
     return float(zipf_frequency(word, lang))
 
 
-_HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[^\S\n]*\n[^\S\n]*([^\W\d_]+)")
+# Anchored on the rare "-<newline>" so the scan does not start a match at every word.
+_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[^\S\n]*\n[^\S\n]*(?=[^\W\d_])")
+_WORD_BEFORE = re.compile(r"[^\W\d_]+\Z")
+_WORD_AFTER = re.compile(r"[^\W\d_]+")
 
 
 @rule(
@@ -293,7 +305,11 @@ _HYPHEN_BREAK = re.compile(r"([^\W\d_]+)-[^\S\n]*\n[^\S\n]*([^\W\d_]+)")
 def hyphenation(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     for m in _HYPHEN_BREAK.finditer(text):
-        left, right = m.group(1), m.group(2)
+        before = _WORD_BEFORE.search(text, max(0, m.start() - 100), m.start())
+        after = _WORD_AFTER.match(text, m.end())
+        if before is None or after is None:
+            continue
+        left, right = before.group(), after.group()
         if right[0].islower():
             joined = _zipf((left + right).lower(), doc.lang)
             compound = _zipf(f"{left}-{right}".lower(), doc.lang)
@@ -305,13 +321,12 @@ def hyphenation(doc: Document, config: Config) -> Iterator[Finding]:
             keep = "-"
         else:
             continue
-        start = m.start(1) + len(left)
         what = f"{left}{keep}{right}"
         yield finding(
             "hyphenation",
             text,
-            start,
-            m.start(2),
+            m.start(),
+            m.end(),
             keep,
             f"{left}-/{right} split across lines is {what!r}",
             0.85 if keep else 0.8,

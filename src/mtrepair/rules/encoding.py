@@ -15,6 +15,10 @@ from mtrepair.registry import finding, rule
 from mtrepair.segment import Document
 
 _CR = re.compile(r"\r\n?")
+# UTF-8 read as Latin-1/cp1252 always yields a character of U+0080..U+00FF (Ã, â, Â,
+# C1 controls...). Lines without one cannot hold such mojibake, and curly quotes or
+# dashes alone (U+2010..) do not wake the slower ftfy.badness check.
+_SUSPECT = re.compile("[\u0080-\u00ff]")
 
 # ftfy, but only the encoding repairs: quote style, ligatures, widths and Unicode
 # normalization are the author's choices, not damage, and must survive.
@@ -46,11 +50,11 @@ def line_endings(doc: Document, config: Config) -> Iterator[Finding]:
 @rule("mojibake", "encoding", "text decoded with the wrong codec (â€™ for ’) is re-decoded by ftfy")
 def mojibake(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
-    if text.isascii():
+    if not _SUSPECT.search(text):
         return
     for line in doc.lines:
         chunk = text[line.start : line.end]
-        if chunk.isascii() or not is_bad(chunk):
+        if not _SUSPECT.search(chunk) or not is_bad(chunk):
             continue
         fixed = ftfy.fix_text(chunk, _FTFY)
         if fixed == chunk:

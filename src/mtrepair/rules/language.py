@@ -63,9 +63,17 @@ def _langdetect(text: str) -> tuple[str, float] | None:
     return str(best.lang), float(best.prob)
 
 
+_FOREIGN_LETTER = {
+    "Latin": regex.compile(r"[^\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}]"),
+    "Arabic": regex.compile(r"[^\p{Script=Arabic}\p{Script=Common}\p{Script=Inherited}]"),
+}
+
+
 def _script_runs(doc: Document) -> Iterator[Finding]:
     text = doc.text
     home = "Arabic" if doc.lang == "ar" else "Latin"
+    if not _FOREIGN_LETTER[home].search(text):
+        return  # one pass instead of one per script when nothing foreign is there
     for name, pattern in _RUNS.items():
         if name == home:
             continue

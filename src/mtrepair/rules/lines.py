@@ -39,15 +39,16 @@ def metadata(doc: Document, config: Config) -> Iterator[Finding]:
 
 
 @cache
-def _matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(langdata.compile_glob(p) for p in patterns)
+def _matchers(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """All patterns as one alternation: one match attempt per line, whatever their number."""
+    return re.compile("|".join(f"(?:{langdata.compile_glob(p).pattern})" for p in patterns), re.IGNORECASE)
 
 
-def _boilerplate_line(line: str, matchers: tuple[re.Pattern[str], ...]) -> bool:
+def _boilerplate_line(line: str, matcher: re.Pattern[str]) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > _MAX_BOILERPLATE_LINE:
         return False
-    return any(m.match(stripped) for m in matchers)
+    return matcher.match(stripped) is not None
 
 
 @rule("boilerplate", "boilerplate", "comment forms, banners and widget text are removed (logged)")
