@@ -465,3 +465,31 @@ def test_cli_bad_input_is_one_line(
     assert got == code, err
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+# --- the benchmark script, on a tiny slice (behaviour, not figures) ------------------------------
+
+
+@needs_data
+def test_bench_align_writes_results_and_readme_section(tmp_path: Path) -> None:
+    out = tmp_path / "align.json"
+    readme = tmp_path / "README.md"
+    readme.write_text("# Benchmarks\n\n## Other\n\nkept\n", encoding="utf-8")
+    args = ["--lines", "40", "--backends", "lexical", "--baseline-band", "8", "--scale", "30"]
+    args += ["--scale-repeats", "1", "-o", str(out), "--readme", str(readme)]
+    assert bench_align.main(args) == 0
+    results = json.loads(out.read_text(encoding="utf-8"))
+    methods = {(r["pair"], r["method"]) for r in results["runs"]}
+    assert ("mt.en vs ref-1.en", "lexical") in methods
+    assert ("mt.en vs ref-1.en", "chrF DP baseline") in methods
+    assert {"30", "120", "ratio"} <= set(results["scaling"])
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n\n## Other\n\nkept\n\n## Alignment\n")
+    # Running again replaces the section instead of appending a second one.
+    assert bench_align.main(["--from-results", str(out), "--readme", str(readme)]) == 0
+    assert readme.read_text(encoding="utf-8").count("## Alignment") == 1
+
+
+def test_split_at_comma_keeps_both_halves_long_enough() -> None:
+    assert bench_align.split_at_comma("one two three, four five six") == ("one two three,", "four five six")
+    assert bench_align.split_at_comma("one, two three four five") is None
