@@ -34,8 +34,10 @@ from mtrepair.cli_measure import score as score_command
 from mtrepair.config import Config
 from mtrepair.errors import ConfigError, ReportError
 from mtrepair.io import ReadProblems, atomic_writer, decode, is_jsonl, read_documents
+from mtrepair.pipeline import undo as undo_steps
 from mtrepair.registry import RULES
 from mtrepair.report import read_report, sha256, steps_of
+from mtrepair.rules import PIPELINE
 
 app = typer.Typer(
     name="mtrepair",
@@ -275,10 +277,10 @@ def _restore(text: str, entry: dict[str, Any], report: Path) -> str:
             f"{report}: document {entry.get('id')!r} does not match the repaired text "
             "(edited since, or another report)"
         )
-    original = __import__("mtrepair.pipeline", fromlist=["undo"]).undo(text, steps_of(entry, str(report)))
+    original = undo_steps(text, steps_of(entry, str(report)))
     if sha256(original) != entry.get("input_sha256"):
         raise ReportError(f"{report}: undo of {entry.get('id')!r} does not reproduce the input checksum")
-    return str(original)
+    return original
 
 
 def _undo_text(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str:
@@ -346,7 +348,7 @@ def replay(
 def list_rules() -> None:
     """List every rule with its family and a one-line explanation."""
     table = Table("rule", "family", "action", "explanation")
-    for name in __import__("mtrepair.rules", fromlist=["PIPELINE"]).PIPELINE:
+    for name in PIPELINE:
         r = RULES[name]
         table.add_row(r.name, r.family, "repair" if r.repairs else "flag", r.explanation)
     Console().print(table)
