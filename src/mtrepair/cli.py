@@ -31,6 +31,7 @@ from mtrepair.cli_align import align
 from mtrepair.cli_common import cli_errors, err, fail
 from mtrepair.cli_glossary import app as glossary_app
 from mtrepair.cli_measure import score as score_command
+from mtrepair.cli_qe import qe as qe_command
 from mtrepair.config import Config
 from mtrepair.errors import ConfigError, ReportError
 from mtrepair.io import ReadProblems, atomic_writer, decode, is_jsonl, read_documents
@@ -49,6 +50,7 @@ app = typer.Typer(
 app.add_typer(glossary_app, name="glossary")
 app.command("align")(align)
 app.command("score")(score_command)
+app.command("qe")(qe_command)
 RECORDS_SKIPPED = 6
 
 T = TypeVar("T")

@@ -1,0 +1,131 @@
+"""``mtrepair qe``: a reference-free garble score per line, with the signals behind it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import regex
+import typer
+
+from mtrepair.cli_common import cli_errors
+from mtrepair.errors import ConfigError, InputError
+from mtrepair.io import _read_bytes as read_bytes
+from mtrepair.io import decode
+
+_LANG = regex.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?\Z")
+
+
+def _lines(path: Path, encoding: str) -> list[str]:
+    """The lines of a one-segment-per-line file ("-" reads stdin); errors are one line."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        source = "<stdin>"
+    else:
+        source = str(path)
+        data = read_bytes(path)
+    if not data.strip():
+        raise InputError(f"{source}: empty input; pass one segment per line")
+    return decode(data, source, encoding).splitlines()
+
+
+def _lang(value: str, option: str) -> str:
+    lang = value.strip().lower()
+    if not _LANG.match(lang):
+        raise ConfigError(f"{option} {value!r} is not a language code; use ISO 639-1 such as ro, ru, ar")
+    return lang.split("-")[0]
+
+
+def qe(
+    mt: Annotated[
+        Path, typer.Option("--mt", help="Translation to score, one segment per line (- for stdin).")
+    ],
+    src: Annotated[
+        Path | None, typer.Option("--src", help="Source, line-aligned with --mt: adds adequacy signals.")
+    ] = None,
+    src_lang: Annotated[
+        str | None, typer.Option("--src-lang", help="Language of --src (ISO 639-1, e.g. ro, ru, ar).")
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of --mt.")] = "en",
+    model: Annotated[
+        str,
+        typer.Option("--model", help="With --src: e5 (default), use-multilingual, or none (no encoder)."),
+    ] = "e5",
+    fmt: Annotated[str, typer.Option("--format", help="text (score last on each line) or json.")] = "text",
+    glossary: Annotated[
+        list[Path] | None,
+        typer.Option("--glossary", help="Glossary file(s) for the term check (default: the shipped one)."),
+    ] = None,
+    no_glossary: Annotated[bool, typer.Option("--no-glossary", help="Skip the glossary term check.")] = False,
+    weights: Annotated[
+        Path | None, typer.Option("--weights", help="A weights JSON file instead of the shipped one.")
+    ] = None,
+    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of the inputs.")] = "utf-8",
+) -> None:
+    """Score each line 0 (clean) to 1 (garbled): estimated share of words to post-edit (HTER)."""
+    from mtrepair import qe as estimation
+
+    with cli_errors():
+        if fmt not in ("text", "json"):
+            raise ConfigError(f"unknown format {fmt!r}; use text or json")
+        if src is None and src_lang is not None:
+            raise ConfigError("--src-lang describes --src; pass --src FILE too")
+        if src is not None and src_lang is None:
+            raise ConfigError("--src needs --src-lang (the source language, e.g. ro)")
+        name = estimation.combination(src is not None, model)
+        mt_lang = _lang(lang, "--lang")
+        s_lang = _lang(src_lang, "--src-lang") if src_lang is not None else None
+        mts = _lines(mt, encoding)
+        srcs = _lines(src, encoding) if src is not None else None
+        matcher = None if src is None or no_glossary else _matcher(glossary)
+        results = estimation.estimate(
+            mts,
+            srcs=srcs,
+            src_lang=s_lang,
+            mt_lang=mt_lang,
+            model=model,
+            glossary=matcher,
+            weights_path=weights,
+        )
+        if fmt == "json":
+            json.dump(_json(results, name, weights), sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+            return
+        for r in results:
+            reasons = " ".join(f"{k}=+{v:.2f}" for k, v in r.top_reasons()) or "-"
+            sys.stdout.write(f"{r.line}\t{reasons}\t{r.score:.3f}\n")
+
+
+def _matcher(paths: list[Path] | None) -> Any:
+    from mtrepair.glossary import Matcher, default_paths, load
+
+    chosen = list(paths) if paths else default_paths()
+    return Matcher(load(chosen)) if chosen else None
+
+
+def _json(results: list[Any], name: str, weights: Path | None) -> dict[str, Any]:
+    from mtrepair.qe import finite
+    from mtrepair.qe.model import load_weights
+
+    w = load_weights(name, weights)
+    return {
+        "model": name,
+        "weights": str(weights) if weights else "shipped",
+        "fitted_on": w.fitted_on,
+        "score": "estimated HTER (share of words a post-editor changes), clipped to [0, 1]",
+        "sentences": [
+            {
+                "line": r.line,
+                "score": round(r.score, 4),
+                "signals": {k: _rounded(finite(x)) for k, x in r.signals.items()},
+                "contributions": {k: round(v, 4) for k, v in r.contributions.items() if v},
+            }
+            for r in results
+        ],
+    }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
