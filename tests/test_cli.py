@@ -128,7 +128,11 @@ def test_folder_mirrors_inputs(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, _, _ = run(runner, "clean", str(SEEDS), "-o", f"{out}/")
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    # Hidden .NAME.done files are the shards' completion markers (for --resume).
+    listed = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert listed == sorted(p.name for p in SEEDS.glob("*.txt"))
+    markers = sorted(p.name for p in out.glob(".*.done"))
+    assert markers == sorted(f".{p.name}.done" for p in SEEDS.glob("*.txt"))
 
 
 def test_stdin_to_stdout(runner: CliRunner) -> None:

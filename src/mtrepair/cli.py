@@ -17,13 +17,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 from rich.table import Table
 
 from mtrepair import __version__
@@ -36,6 +29,7 @@ from mtrepair.config import Config
 from mtrepair.errors import ConfigError, ReportError
 from mtrepair.io import ReadProblems, atomic_writer, decode, is_jsonl, read_documents
 from mtrepair.pipeline import undo as undo_steps
+from mtrepair.progress import ProgressSink, reporter
 from mtrepair.registry import RULES
 from mtrepair.report import read_report, sha256, steps_of
 from mtrepair.rules import PIPELINE
@@ -96,19 +90,12 @@ GlossaryOpt = Annotated[
 NoGlossaryOpt = Annotated[bool, typer.Option("--no-glossary", help="Do not normalize glossary terms.")]
 
 
-def _with_progress(total: int, run: Callable[[Callable[[Any], None] | None], T]) -> T:
-    if not (err.is_terminal and total > 1_000_000):
-        return run(None)
-    columns = (
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("cleaning", total=total)
-        return run(lambda doc: progress.advance(task, doc.nbytes))
+def _with_progress(log_every: float, run: Callable[[ProgressSink | None], T]) -> T:
+    """A live bar on a terminal, plain lines every ``log_every`` seconds otherwise."""
+    if log_every < 0:
+        raise ConfigError(f"--log-every must be 0 (off) or a number of seconds, not {log_every}")
+    with reporter(err, log_every=log_every) as progress:
+        return run(progress)
 
 
 @app.command()
@@ -150,16 +137,41 @@ def clean(
     min_score: Annotated[
         float, typer.Option("--min-score", help="With --reference: weaker beads stay unaligned.")
     ] = 0.2,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Clean in N processes (results stay in input order).")
+    ] = 1,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local, or dask (every input file a Dask task; needs -o FOLDER/).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="With --engine dask: an existing cluster (tcp://HOST:8786)."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip input files whose output in -o FOLDER/ is complete.")
+    ] = False,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option("--report-dir", help="Write the edits of each input file to DIR/NAME.edits.jsonl."),
+    ] = None,
+    log_every: Annotated[
+        float,
+        typer.Option("--log-every", help="Stderr not a terminal: a progress line every N seconds (0: none)."),
+    ] = 30.0,
 ) -> None:
-    """Repair documents; every edit is logged with --report and can be undone."""
+    """Repair documents; every edit is logged with --report and can be undone.
+
+    Input files are shards: with -o FOLDER/ each output is committed atomically
+    with a hidden .NAME.done marker (--resume skips finished ones), and documents
+    whose repair fails go to NAME.excluded.jsonl with their reason.
+    """
     from mtrepair.corpus import clean_corpus
-    from mtrepair.io import total_bytes
 
     with cli_errors():
         config = _config(lang, disable, boilerplate, glossary, no_glossary)
         spec = _reference(reference, adopt, model, model_path, min_score, encoding)
         summary = _with_progress(
-            total_bytes(paths),
+            log_every,
             lambda cb: clean_corpus(
                 paths,
                 config=config,
@@ -168,7 +180,12 @@ def clean(
                 fmt=fmt,
                 report=report,
                 encoding=encoding,
-                on_document=cb,
+                progress=cb,
+                workers=workers,
+                engine=engine,
+                scheduler=scheduler,
+                resume=resume,
+                report_dir=report_dir,
                 reference=spec,
             ),
         )
@@ -178,6 +195,15 @@ def clean(
                 f"mtrepair: {summary.documents} documents, {summary.changed} changed, "
                 f"{summary.edits} edits, {summary.flags} flags",
                 markup=False,
+            )
+        if summary.resumed:
+            err.print(f"mtrepair: {summary.resumed} input files already done (--resume)", markup=False)
+        if summary.excluded:
+            err.print(
+                f"mtrepair: {summary.excluded} excluded (broken or failed), each with its reason "
+                "in the warnings above and, with -o FOLDER/, in NAME.excluded.jsonl",
+                markup=False,
+                soft_wrap=True,
             )
         if summary.problems:
             raise typer.Exit(RECORDS_SKIPPED)

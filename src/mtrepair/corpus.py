@@ -1,23 +1,38 @@
 """Clean many documents from many inputs: the engine behind ``mtrepair clean``.
 
 Documents stream through one at a time: read, repair, write, log. Nothing but the
-current document is held in memory, so a corpus of any size runs in flat memory.
+current document (with ``workers`` > 1: a bounded window of small batches) is held
+in memory, so a corpus of any size runs in flat memory. Each input file is a shard
+(:mod:`mtrepair.shards`): with ``-o FOLDER/`` its output is committed atomically
+with a completion marker, so ``resume`` can skip it; the executors live in
+:mod:`mtrepair.engine`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from mtrepair.config import Config
-from mtrepair.errors import OutputError
+from mtrepair.engine import Job, ShardEnd, ShardStart, check_engine, local_stream
+from mtrepair.errors import ConfigError, OutputError
 from mtrepair.io import ReadProblems, SourceDoc, atomic_writer, expand, is_jsonl, read_documents
-from mtrepair.pipeline import clean_text
+from mtrepair.progress import ProgressSink
 from mtrepair.report import ReportWriter, document_entry
+from mtrepair.shards import (
+    ShardTask,
+    ShardWriter,
+    exclusion_message,
+    fingerprint,
+    input_bytes,
+    is_done,
+    plan_shards,
+    render,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,8 @@ class Summary:
     edits: int = 0
     flags: int = 0
     bytes: int = 0
+    excluded: int = 0  # documents left out of the output, each with its reason (exclusion files)
+    resumed: int = 0  # shards skipped by ``resume``: already done
     outputs: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -57,30 +74,23 @@ def _has_jsonl(folder: Path) -> bool:
     return any(is_jsonl(str(p)) for p in folder.rglob("*.jsonl*"))
 
 
-def _record(doc: SourceDoc, text: str, metadata: dict[str, str], edits: int, flags: int) -> str:
-    record: dict[str, Any] = dict(doc.record) if doc.record is not None else {"id": doc.id}
-    record["text"] = text
-    record["mtrepair"] = {"edits": edits, "flags": flags, "metadata": metadata}
-    return json.dumps(record, ensure_ascii=False) + "\n"
-
-
-def _mirror_name(rel: str, kind: str, fmt: str) -> str:
-    if fmt == "jsonl" and kind == "text":
-        return rel.removesuffix(".txt") + ".jsonl"
-    return rel
-
-
 def clean_corpus(
     paths: list[str],
     *,
-    config: Config,
-    out: str | None,
-    stdout: IO[str],
+    config: Config | None = None,
+    out: str | None = None,
+    stdout: IO[str] | None = None,
     fmt: str | None = None,
     report: Path | None = None,
     encoding: str = "utf-8",
     on_document: Callable[[SourceDoc], None] | None = None,
     reference: ReferenceSpec | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    report_dir: Path | None = None,
+    progress: ProgressSink | None = None,
 ) -> Summary:
     """Clean every document of ``paths`` and write the results.
 
@@ -90,14 +100,58 @@ def clean_corpus(
     aligned with the clean version and a ``reference`` step reports (and, by
     policy, repairs) what translation broke. Broken JSONL records are skipped and listed in
     ``Summary.problems``; everything else that is wrong raises.
+
+    Scale (issue 7): ``workers`` > 1 cleans in that many processes, results still
+    written in input order. Each input file is a shard; with an output folder each
+    shard's output is committed atomically with a ``.done`` marker and ``resume``
+    skips shards whose marker matches. ``report_dir`` gets one JSONL of report
+    entries per shard; documents whose repair fails go, with their reason, to
+    ``<shard>.excluded.jsonl`` next to the output (and to ``Summary.problems``),
+    as do broken records. ``engine="dask"`` runs every shard as a Dask task (a
+    LocalCluster of ``workers`` processes, or the cluster at ``scheduler``); it
+    needs an output folder, and writes no single ``report``. ``progress`` is told
+    the total input bytes, then every document (every shard on Dask).
+    ``config`` defaults to the shipped glossary, ``stdout`` to ``sys.stdout``.
     """
     fmt = output_format(paths, fmt)
-    inputs = [p for p, _ in expand(paths)]
+    check_engine(engine, workers)
+    if config is None:
+        from mtrepair.glossary import default_paths
+
+        config = Config().with_glossary(default_paths())
+    stdout = stdout if stdout is not None else sys.stdout
+    files = expand(paths)
+    inputs = [p for p, _ in files]
     mirror = out is not None and (Path(out).is_dir() or out.endswith(("/", "\\")))
     out_path = Path(out) if out is not None else None
     headers = fmt == "text" and (len(inputs) > 1 or any(is_jsonl(str(p)) for p in inputs))
+    if resume and not mirror:
+        raise ConfigError("--resume needs an output folder: -o FOLDER/")
+    tasks = plan_shards(
+        files,
+        fmt=fmt,
+        encoding=encoding,
+        fingerprint=fingerprint(config, fmt=fmt, encoding=encoding, newline=headers, reference=reference),
+        out_dir=out_path if mirror else None,
+        report_dir=report_dir,
+        newline=headers,
+    )
     problems = ReadProblems()
     summary = Summary()
+    if resume:
+        todo = [t for t in tasks if not is_done(t)]
+        summary.resumed = len(tasks) - len(todo)
+        tasks = todo
+    job = Job(config, reference, entries=report_dir is not None)
+    if progress is not None:
+        progress.start(sum(input_bytes(t.path) for t in tasks))
+    if engine == "dask":
+        if not mirror or report is not None or any(str(p) == "-" for p in inputs):
+            raise ConfigError(
+                "--engine dask writes every shard on the workers: give -o FOLDER/ and file inputs, "
+                "and --report-dir instead of --report"
+            )
+        return _clean_on_dask(tasks, job, summary, workers=workers, scheduler=scheduler, progress=progress)
     with contextlib.ExitStack() as stack:
         writer = None
         if report is not None:
@@ -108,41 +162,45 @@ def clean_corpus(
         elif not mirror:
             sink = stack.enter_context(atomic_writer(out_path, protect=tuple(inputs)))
             summary.outputs.append(str(out))
-        current_rel: str | None = None
+        shard: ShardWriter | None = None
         file_stack = contextlib.ExitStack()
         stack.enter_context(file_stack)
-        for doc in read_documents(paths, encoding=encoding, problems=problems):
-            if mirror and doc.rel != current_rel:
-                assert out_path is not None
-                file_stack.close()
-                target = out_path / _mirror_name(doc.rel, doc.kind, fmt)
-                sink = file_stack.enter_context(atomic_writer(target, protect=tuple(inputs)))
-                summary.outputs.append(str(target))
-                current_rel = doc.rel
-            assert sink is not None
-            result = clean_text(doc.text, config)
-            extra: dict[str, Any] = {}
-            if reference is not None:
-                from mtrepair.align.reference import apply_reference
-
-                result, beads = apply_reference(
-                    result,
-                    reference.text,
-                    config,
-                    backend=reference.backend,
-                    min_score=reference.min_score,
-                    policy=reference.policy,
-                )
-                extra["reference"] = {"source": reference.source, "beads": [b.as_dict() for b in beads]}
+        # closing(): an error here must stop the worker pool now, not at garbage collection.
+        stream = stack.enter_context(contextlib.closing(local_stream(tasks, job, workers=workers)))
+        for item in stream:
+            if isinstance(item, ShardStart):
+                if mirror or report_dir is not None:
+                    shard = file_stack.enter_context(ShardWriter(item.task))
+                continue
+            if isinstance(item, ShardEnd):
+                problems.messages.extend(item.problems.messages)
+                summary.excluded += len(item.problems.skipped)
+                if shard is not None:
+                    summary.outputs.extend(shard.commit(item.problems).outputs)
+                    file_stack.close()
+                    shard = None
+                continue
+            doc, outcome = item.doc, item.outcome
+            if outcome.result is None:
+                reason = outcome.error or "repair failed"
+                problems.messages.append(exclusion_message(doc, reason))
+                summary.excluded += 1
+                if shard is not None:
+                    shard.exclude(doc, reason)
+                if progress is not None:
+                    progress.advance(1, doc.nbytes)
+                continue
+            result, extra = outcome.result, outcome.extra
             n_edits, n_flags = len(result.edits), len(result.flags)
-            if fmt == "jsonl":
-                sink.write(_record(doc, result.text, result.metadata, n_edits, n_flags))
-            else:
-                if headers and not mirror:
-                    sink.write(f"{'' if summary.documents == 0 else chr(10)}==> {doc.id} <==\n")
-                sink.write(result.text)
-                if headers and not result.text.endswith("\n"):
-                    sink.write("\n")
+            header = ""
+            if headers and not mirror:
+                header = f"{'' if summary.documents == 0 else chr(10)}==> {doc.id} <==\n"
+            rendered = render(doc, result, fmt, header=header, newline=headers)
+            if shard is not None:
+                shard.add(doc, result, rendered, outcome.entry)
+            if not mirror:
+                assert sink is not None
+                sink.write(rendered)
             if writer is not None:
                 writer.add({**document_entry(doc.id, doc.source, result), **extra})
             summary.documents += 1
@@ -152,10 +210,41 @@ def clean_corpus(
             summary.bytes += doc.nbytes
             if on_document is not None:
                 on_document(doc)
+            if progress is not None:
+                progress.advance(1, doc.nbytes)
         file_stack.close()
         if writer is not None:
             writer.close()
     summary.problems = problems.messages
+    return summary
+
+
+def _clean_on_dask(
+    tasks: list[ShardTask],
+    job: Job,
+    summary: Summary,
+    *,
+    workers: int,
+    scheduler: str | None,
+    progress: ProgressSink | None,
+) -> Summary:
+    """Every shard as one Dask task; the summaries come back as shards finish, kept in input order."""
+    from mtrepair.engine import dask_shards
+
+    done = []
+    for shard in dask_shards(tasks, job, workers=workers, scheduler=scheduler):
+        done.append(shard)
+        if progress is not None:
+            progress.advance(shard.documents, shard.bytes)
+    for shard in sorted(done, key=lambda s: s.index):
+        summary.documents += shard.documents
+        summary.changed += shard.changed
+        summary.edits += shard.edits
+        summary.flags += shard.flags
+        summary.bytes += shard.bytes
+        summary.excluded += shard.excluded
+        summary.outputs.extend(shard.outputs)
+        summary.problems.extend(shard.problems)
     return summary
 
 

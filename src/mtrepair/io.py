@@ -45,11 +45,30 @@ class SourceDoc:
     nbytes: int = 0
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """One record that could not be read, kept whole so an exclusion file can list it."""
+
+    source: str
+    line: int
+    reason: str
+    raw: str
+
+
 @dataclass
 class ReadProblems:
-    """Records skipped while reading (broken JSONL lines), reported at the end."""
+    """Records skipped while reading (broken JSONL lines), reported at the end.
+
+    ``messages`` are the one-line warnings for the user; ``skipped`` holds the same
+    records with their line and raw text, for the per-shard exclusion files.
+    """
 
     messages: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def skip(self, source: str, line: int, reason: str, raw: bytes) -> None:
+        self.messages.append(f"{source}:{line}: {reason}; record skipped")
+        self.skipped.append(Skipped(source, line, reason, raw.decode("utf-8", "replace").rstrip("\r\n")))
 
 
 def is_jsonl(path: str) -> bool:
@@ -114,13 +133,13 @@ def _jsonl_docs(path: Path, rel: str, encoding: str, problems: ReadProblems) -> 
         try:
             record = json.loads(decode(raw, where, encoding))
         except InputError as exc:
-            problems.messages.append(f"{exc}; record skipped")
+            problems.skip(str(path), number, str(exc).removeprefix(f"{where}: "), raw)
             continue
         except (json.JSONDecodeError, RecursionError) as exc:
-            problems.messages.append(f"{where}: broken JSON ({exc}); record skipped")
+            problems.skip(str(path), number, f"broken JSON ({exc})", raw)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            problems.messages.append(f'{where}: not an object with a string "text" field; record skipped')
+            problems.skip(str(path), number, 'not an object with a string "text" field', raw)
             continue
         seen += 1
         doc_id = record.get("id")
@@ -174,22 +193,39 @@ def read_documents(
     """Stream the documents of every input, in order, one at a time."""
     problems = problems if problems is not None else ReadProblems()
     for path, rel in expand(paths):
-        if str(path) == "-":
-            data = (stdin or sys.stdin.buffer).read()
-            if not data:
-                raise InputError("<stdin>: empty input; pipe some text in")
-            yield SourceDoc(
-                id="-",
-                text=decode(data, "<stdin>", encoding),
-                source="-",
-                rel="stdin.txt",
-                kind="text",
-                nbytes=len(data),
-            )
-        elif is_jsonl(str(path)):
-            yield from _jsonl_docs(path, rel, encoding, problems)
-        else:
-            yield _text_doc(path, rel, encoding)
+        yield from read_file(path, rel, encoding=encoding, problems=problems, stdin=stdin)
+
+
+def read_file(
+    path: Path,
+    rel: str,
+    *,
+    encoding: str = "utf-8",
+    problems: ReadProblems | None = None,
+    stdin: IO[bytes] | None = None,
+) -> Iterator[SourceDoc]:
+    """Stream the documents of one input (a shard): a text file, a JSONL file, or ``-``.
+
+    Separate from :func:`read_documents` so a worker can read its own shard and a
+    resumed run can skip finished shards without opening them.
+    """
+    problems = problems if problems is not None else ReadProblems()
+    if str(path) == "-":
+        data = (stdin or sys.stdin.buffer).read()
+        if not data:
+            raise InputError("<stdin>: empty input; pipe some text in")
+        yield SourceDoc(
+            id="-",
+            text=decode(data, "<stdin>", encoding),
+            source="-",
+            rel="stdin.txt",
+            kind="text",
+            nbytes=len(data),
+        )
+    elif is_jsonl(str(path)):
+        yield from _jsonl_docs(path, rel, encoding, problems)
+    else:
+        yield _text_doc(path, rel, encoding)
 
 
 def total_bytes(paths: list[str]) -> int:

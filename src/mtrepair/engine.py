@@ -1,0 +1,327 @@
+"""Executors: where documents get cleaned. In this process, in a process pool, or on Dask.
+
+datatrove's model: a run is a stream of documents through one pipeline, and the
+executor is swappable. Here the pipeline is :func:`process` (clean one document,
+optionally compare it with a reference and build its report entry); a failure
+inside it excludes that document with its reason instead of ending the run.
+
+- ``local``, one worker: :func:`process` inline, nothing to set up.
+- ``local``, N workers: a :class:`~concurrent.futures.ProcessPoolExecutor`. The
+  main process reads documents, sends them in small batches (a few hundred KB) to
+  the workers, keeps a bounded window of batches in flight and yields the results
+  back **in input order**, so every writer of the main process (stdout, the JSON
+  report, the HTML review, per-shard outputs) works unchanged, and memory stays
+  flat whatever the corpus size. Chunk-level rather than shard-level, so one
+  big file is parallel too.
+- ``dask``: every shard is one Dask task running :func:`mtrepair.shards.clean_shard`
+  on a worker, which reads its input and writes its outputs itself (on a cluster,
+  a shared filesystem); the main process only gathers the shard summaries.
+
+What crosses a process boundary is a :class:`Job` pickled once: the configuration
+(the glossary travels as its entries and patterns; the Aho-Corasick automaton is
+built lazily on first use, so once per worker) and the reference. Workers keep it
+for their lifetime; models and word lists load on first use, once per worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import multiprocessing
+import pickle
+import signal
+import uuid
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from mtrepair.config import Config
+from mtrepair.errors import ConfigError, MtrepairError
+from mtrepair.io import ReadProblems, SourceDoc, read_file
+from mtrepair.model import Result
+from mtrepair.pipeline import clean_text
+from mtrepair.report import document_entry
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from mtrepair.corpus import ReferenceSpec
+    from mtrepair.shards import ShardSummary, ShardTask
+
+ENGINES = ("local", "dask")
+BATCH_DOCS = 16  # documents per batch sent to a worker
+BATCH_BYTES = 256_000  # or fewer, when documents are long
+WINDOW_PER_WORKER = 4  # batches in flight per worker: keeps workers busy, memory bounded
+
+
+class WorkerError(MtrepairError):
+    """A worker process died (killed, out of memory) or a cluster could not be reached."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to clean documents; pickled once, kept per worker."""
+
+    config: Config
+    reference: ReferenceSpec | None = None
+    entries: bool = False  # build each document's report entry in the worker (--report-dir)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One cleaned document, or why it could not be cleaned (``result`` is None)."""
+
+    result: Result | None
+    extra: dict[str, Any] = field(default_factory=dict)
+    entry: dict[str, Any] | None = None
+    error: str | None = None
+
+
+def process(doc: SourceDoc, job: Job) -> Outcome:
+    """Clean one document: the pipeline every engine runs.
+
+    An exception inside a repair excludes this document (with its reason) and the
+    run goes on: one odd document in a million must not cost the other 999,999.
+    Domain errors (:class:`MtrepairError`: a bad option, a missing model) are the
+    user's to fix and still stop the run.
+    """
+    try:
+        result = clean_text(doc.text, job.config)
+        extra: dict[str, Any] = {}
+        if job.reference is not None:
+            from mtrepair.align.reference import apply_reference
+
+            ref = job.reference
+            result, beads = apply_reference(
+                result, ref.text, job.config, backend=ref.backend, min_score=ref.min_score, policy=ref.policy
+            )
+            extra["reference"] = {"source": ref.source, "beads": [b.as_dict() for b in beads]}
+        entry = {**document_entry(doc.id, doc.source, result), **extra} if job.entries else None
+    except MtrepairError:
+        raise
+    except Exception as exc:
+        return Outcome(None, error=f"repair failed: {type(exc).__name__}: {exc}")
+    return Outcome(result, extra, entry)
+
+
+# --- the worker side: one Job per worker process, unpickled once
+
+_JOBS: dict[str, Job] = {}
+
+
+def job_from(job: Job | bytes) -> Job:
+    """The Job itself, or the one these pickled bytes hold, unpickled once per process."""
+    if isinstance(job, Job):
+        return job
+    digest = hashlib.sha256(job).hexdigest()
+    cached = _JOBS.get(digest)
+    if cached is None:
+        cached = pickle.loads(job)
+        if not isinstance(cached, Job):
+            raise TypeError("not a pickled mtrepair Job")
+        _JOBS.clear()  # one run at a time per worker: drop the previous run's models
+        _JOBS[digest] = cached
+    return cached
+
+
+_WORKER_JOB: Job | None = None
+
+
+def _init_worker(blob: bytes) -> None:
+    """Pool initializer: keep the job; Ctrl-C is the main process's to handle."""
+    global _WORKER_JOB
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_JOB = job_from(blob)
+
+
+def _clean_batch(docs: list[SourceDoc]) -> list[Outcome]:
+    assert _WORKER_JOB is not None, "worker not initialized"
+    return [process(doc, _WORKER_JOB) for doc in docs]
+
+
+def pickled(job: Job) -> bytes:
+    """The job as bytes for the workers; a one-line error if something in it cannot travel."""
+    try:
+        return pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        raise ConfigError(
+            f"this configuration cannot be sent to worker processes ({exc}); run with --workers 1"
+        ) from None
+
+
+# --- the stream the main process consumes
+
+
+@dataclass(frozen=True)
+class ShardStart:
+    task: ShardTask
+
+
+@dataclass(frozen=True)
+class ShardEnd:
+    task: ShardTask
+    problems: ReadProblems
+
+
+@dataclass(frozen=True)
+class Processed:
+    task: ShardTask
+    doc: SourceDoc
+    outcome: Outcome
+
+
+Item = ShardStart | ShardEnd | Processed
+
+
+def _read(tasks: Iterable[ShardTask], stdin: IO[bytes] | None) -> Iterator[ShardStart | ShardEnd | Processed]:
+    """Every shard's documents in order, between a start and an end that carries its read problems.
+
+    Documents come out as ``Processed`` with an empty outcome, filled in later.
+    """
+    empty = Outcome(None)
+    for task in tasks:
+        yield ShardStart(task)
+        problems = ReadProblems()
+        docs = read_file(Path(task.path), task.rel, encoding=task.encoding, problems=problems, stdin=stdin)
+        for doc in docs:
+            yield Processed(task, doc, empty)
+        yield ShardEnd(task, problems)
+
+
+def local_stream(
+    tasks: Iterable[ShardTask], job: Job, *, workers: int = 1, stdin: IO[bytes] | None = None
+) -> Generator[Item, None, None]:
+    """The cleaned documents of ``tasks`` in input order, with shard boundaries, on this machine."""
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {workers}")
+    source = _read(tasks, stdin)
+    if workers == 1:
+        for item in source:
+            yield replace(item, outcome=process(item.doc, job)) if isinstance(item, Processed) else item
+        return
+    yield from _pooled(source, pickled(job), workers)
+
+
+def _pool(blob: bytes, workers: int) -> ProcessPoolExecutor:
+    # forkserver, not fork: the main process may run threads (a progress bar), and
+    # a forked copy of a lock held by another thread deadlocks the child.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["mtrepair.engine"])
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(blob,)
+    )
+
+
+def _pooled(source: Iterator[Item], blob: bytes, workers: int) -> Iterator[Item]:
+    pending: deque[tuple[list[Item], Future[list[Outcome]] | None]] = deque()
+    window = workers * WINDOW_PER_WORKER
+    batch: list[Item] = []
+    docs: list[SourceDoc] = []
+    size = 0
+
+    def drain() -> Iterator[Item]:
+        items, future = pending.popleft()
+        try:
+            outcomes = iter(future.result() if future is not None else ())
+        except BrokenProcessPool:
+            raise WorkerError(
+                "a worker process died (killed, or out of memory); rerun with --resume to go on"
+            ) from None
+        for item in items:
+            yield replace(item, outcome=next(outcomes)) if isinstance(item, Processed) else item
+
+    pool = _pool(blob, workers)
+    try:
+        for item in source:
+            batch.append(item)
+            if isinstance(item, Processed):
+                # The record stays here; the worker needs the text only.
+                docs.append(replace(item.doc, record=None))
+                size += len(item.doc.text)
+            if len(docs) >= BATCH_DOCS or size >= BATCH_BYTES:
+                pending.append((batch, pool.submit(_clean_batch, docs)))
+                batch, docs, size = [], [], 0
+                while len(pending) >= window:
+                    yield from drain()
+        if batch:
+            pending.append((batch, pool.submit(_clean_batch, docs) if docs else None))
+        while pending:
+            yield from drain()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+# --- Dask
+
+
+def dask_shards(
+    tasks: list[ShardTask],
+    job: Job,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    timeout: float = 30.0,
+) -> Iterator[ShardSummary]:
+    """Run :func:`~mtrepair.shards.clean_shard` for every task as Dask tasks; summaries as they finish.
+
+    Without ``scheduler`` a :class:`distributed.LocalCluster` of ``workers``
+    single-threaded worker processes is started (and stopped) here; with it, the
+    existing cluster at that address is used, and the input and output paths
+    must be reachable from its workers.
+    """
+    try:
+        # Any-typed: distributed's functions carry no annotations for strict mypy.
+        distributed: Any = importlib.import_module("distributed")
+    except ImportError:
+        raise ConfigError(
+            "--engine dask needs dask.distributed; install it: pip install 'mtrepair[dask]'"
+        ) from None
+    from mtrepair.shards import clean_shard
+
+    blob = pickled(job)
+    cluster: Any = None
+    try:
+        if scheduler is None:
+            cluster = distributed.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,  # logging.ERROR
+            )
+            client = distributed.Client(cluster, timeout=timeout, set_as_default=False)
+        else:
+            client = distributed.Client(scheduler, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        if cluster is not None:
+            cluster.close()
+        where = scheduler or "a local cluster"
+        raise WorkerError(f"cannot reach the Dask scheduler at {where} ({exc}); check --scheduler") from None
+    try:
+        shipped = client.scatter(blob, broadcast=True)
+        run = uuid.uuid4().hex[:8]  # keys unique per run: a long-lived scheduler must not reuse results
+        futures = [
+            client.submit(clean_shard, task, shipped, key=f"mtrepair-{run}-{task.index}-{task.rel}")
+            for task in tasks
+        ]
+        for future in distributed.as_completed(futures, loop=client.loop):
+            summary: ShardSummary = future.result()
+            yield summary
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def check_engine(engine: str, workers: int) -> None:
+    """One-line errors for a bad ``--engine`` or ``--workers`` before anything starts."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; use {' or '.join(ENGINES)}")
+    if workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {workers}")
