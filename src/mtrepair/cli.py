@@ -21,6 +21,7 @@ from rich.table import Table
 
 from mtrepair import __version__
 from mtrepair.cli_align import align
+from mtrepair.cli_bench import bench as bench_command
 from mtrepair.cli_common import cli_errors, err, fail
 from mtrepair.cli_glossary import app as glossary_app
 from mtrepair.cli_measure import score as score_command
@@ -45,6 +46,7 @@ app.add_typer(glossary_app, name="glossary")
 app.command("align")(align)
 app.command("score")(score_command)
 app.command("qe")(qe_command)
+app.command("bench")(bench_command)
 RECORDS_SKIPPED = 6
 
 T = TypeVar("T")
