@@ -117,6 +117,12 @@ def clean(
         Path | None,
         typer.Option("--report", help="Write every edit to this JSON file (for review and undo)."),
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", help="Write a self-contained HTML page of every edit, to review in a browser."
+        ),
+    ] = None,
     lang: LangOpt = "auto",
     disable: DisableOpt = None,
     boilerplate: BoilerOpt = None,
@@ -189,10 +195,11 @@ def clean(
                 resume=resume,
                 report_dir=report_dir,
                 reference=spec,
+                html=html,
             ),
         )
         _report_problems(summary.problems)
-        if output is not None or report is not None:
+        if output is not None or report is not None or html is not None:
             err.print(
                 f"mtrepair: {summary.documents} documents, {summary.changed} changed, "
                 f"{summary.edits} edits, {summary.flags} flags",

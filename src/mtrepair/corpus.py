@@ -91,6 +91,7 @@ def clean_corpus(
     resume: bool = False,
     report_dir: Path | None = None,
     progress: ProgressSink | None = None,
+    html: Path | None = None,
 ) -> Summary:
     """Clean every document of ``paths`` and write the results.
 
@@ -98,7 +99,9 @@ def clean_corpus(
     (an existing folder, or a path ending in ``/``: one output per input file,
     mirroring relative paths). With ``reference``, each cleaned document is
     aligned with the clean version and a ``reference`` step reports (and, by
-    policy, repairs) what translation broke. Broken JSONL records are skipped and listed in
+    policy, repairs) what translation broke. With ``html``, a review page of every
+    edit is written there (:mod:`mtrepair.review`), one section per document as it
+    is cleaned. Broken JSONL records are skipped and listed in
     ``Summary.problems``; everything else that is wrong raises.
 
     Scale (issue 7): ``workers`` > 1 cleans in that many processes, results still
@@ -115,6 +118,8 @@ def clean_corpus(
     """
     fmt = output_format(paths, fmt)
     check_engine(engine, workers)
+    if html is not None and engine == "dask":
+        raise ConfigError("--html writes one page from this process; use the local engine (--workers N)")
     if config is None:
         from mtrepair.glossary import default_paths
 
@@ -156,6 +161,13 @@ def clean_corpus(
         writer = None
         if report is not None:
             writer = ReportWriter(stack.enter_context(atomic_writer(report, protect=tuple(inputs))))
+        review = None
+        if html is not None:
+            from mtrepair.review import review_writer
+
+            review = stack.enter_context(
+                review_writer(html, config=config, protect=tuple(inputs), reference=reference)
+            )
         sink: IO[str] | None = None
         if out_path is None:
             sink = stdout
@@ -201,8 +213,12 @@ def clean_corpus(
             if not mirror:
                 assert sink is not None
                 sink.write(rendered)
-            if writer is not None:
-                writer.add({**document_entry(doc.id, doc.source, result), **extra})
+            if writer is not None or review is not None:
+                entry = {**document_entry(doc.id, doc.source, result), **extra}
+                if writer is not None:
+                    writer.add(entry)
+                if review is not None:
+                    review.add(entry, original=doc.text, repaired=result.text)
             summary.documents += 1
             summary.changed += result.changed
             summary.edits += n_edits
