@@ -586,7 +586,7 @@ def part_speed(opts: Options, workdir: Path) -> dict[str, Any]:
     return {
         "rows": rows,
         "method": (
-            "each operation in a fresh process (python -m mtrepair.bench OP): time of the operation only "
+            "Each operation in a fresh process (python -m mtrepair.bench OP): time of the operation only "
             "(best of the repeats, after a warm-up), peak RSS = the process's VmHWM at its end; score: "
             "both command lines end to end (median), VmHWM polled every 20 ms"
         ),
@@ -686,7 +686,7 @@ def _report_detect(d: dict[str, Any], plot: str | None) -> list[str]:
         f"{g['groups'].get('negative', 0)} are untouched negatives, the rest one kind each. "
         "A finding matches a gold span when its rule is the gold span's rule and the spans overlap; "
         "precision counts findings, recall counts gold spans. "
-        f"`clean` ran at {d['mb_per_s']:.2f} MB/s over the set.",
+        f"Cleaning the set and matching its findings ran at {d['mb_per_s']:.2f} MB/s.",
         "",
         "| rule | precision | recall | F1 | findings | gold spans | recall by any rule "
         "| false alarms / 100k clean chars |",
