@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -226,3 +228,13 @@ def test_installed_console_script_runs(tmp_path: Path) -> None:
     proc = subprocess.run([str(exe), "clean", str(tmp_path / "nope.txt")], capture_output=True, check=False)
     assert proc.returncode == 2
     assert proc.stderr.decode().count("\n") == 1 and b"Traceback" not in proc.stderr
+
+
+def test_outputs_get_ordinary_file_permissions(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "o.txt"
+    report = tmp_path / "r.json"
+    assert run(runner, "clean", str(seed_path("000")), "-o", str(out), "--report", str(report))[0] == 0
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for path in (out, report):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask

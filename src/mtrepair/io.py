@@ -237,6 +237,12 @@ def total_bytes(paths: list[str]) -> int:
     return total
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_writer(target: Path, *, protect: tuple[Path, ...] = ()) -> Iterator[IO[str]]:
     """Write ``target`` through a temp file + rename; refuse to overwrite an input."""
@@ -249,6 +255,9 @@ def atomic_writer(target: Path, *, protect: tuple[Path, ...] = ()) -> Iterator[I
     try:
         parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        # mkstemp makes the file 0600; an output should get the permissions any
+        # newly created file gets here (0666 less the umask), as `>` would give it.
+        os.fchmod(fd, 0o666 & ~_umask())
     except OSError as exc:
         raise OutputError(f"{target}: cannot write here ({exc.strerror})") from None
     try:
