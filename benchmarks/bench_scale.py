@@ -262,6 +262,37 @@ def markdown(results: dict[str, Any]) -> str:
     )
 
 
+def rss_only(args: argparse.Namespace) -> int:
+    """Peak RSS at a small and a large input, nothing else: the long run, on its own."""
+    source = args.corpus_dir / "shards"
+    info = build_shards(source, size_mb=args.size_mb, shard_mb=args.shard_mb, seed=args.seed)
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine_info(),
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-scale-", dir=args.corpus_dir) as tmp:
+        work = Path(tmp)
+        for name, size in (("rss_small", args.rss_small_mb), ("rss_large", args.rss_large_mb)):
+            folder = work / f"in-{size:g}mb"
+            nbytes, ndocs = link_corpus(source.resolve(), info["shards"], folder, size)
+            results[name] = run_clean(folder, work / "out", 1, nbytes, ndocs)
+            shutil.rmtree(work / "out", ignore_errors=True)
+    results["rss_large_vs_small"] = round(
+        results["rss_large"]["peak_rss_main_mb"] / results["rss_small"]["peak_rss_main_mb"], 2
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    for name in ("rss_small", "rss_large"):
+        r = results[name]
+        print(
+            f"| `{r['command']}` | {r['text_mb']} | {r['seconds']} | {r['cpu_seconds']} | {r['mb_per_s']} | "
+            f"{r['peak_rss_main_mb']} | "
+            f"{_load(r['load_average_before'])} → {_load(r['load_average_after'])} |"
+        )
+    print(f"peak RSS large / small: {results['rss_large_vs_small']}x")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -275,7 +306,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--corpus-dir", type=Path, default=DEFAULT_CORPUS_DIR)
     parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument(
+        "--rss-only", action="store_true", help="only the two peak-RSS runs (e.g. with --rss-large-mb 1000)"
+    )
     args = parser.parse_args(argv)
+    if args.rss_only:
+        return rss_only(args)
 
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -36,6 +36,7 @@ from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -208,9 +209,15 @@ def local_stream(
 
 def _pool(blob: bytes, workers: int) -> ProcessPoolExecutor:
     # forkserver, not fork: the main process may run threads (a progress bar), and
-    # a forked copy of a lock held by another thread deadlocks the child.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["mtrepair.engine"])
+    # a forked copy of a lock held by another thread deadlocks the child. Where
+    # there is no forkserver (Windows), spawn.
+    ctx: BaseContext
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(["mtrepair.engine"])
+        ctx = server
+    else:
+        ctx = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(blob,)
     )
