@@ -152,7 +152,7 @@ def _quote_depth(s: str, openers: str, closers: str, depth: int = 0) -> tuple[in
             if depth < start_depth:
                 closed_outer = True
                 start_depth = depth
-        elif ch in openers or ch == '"':
+        elif (ch in openers or ch == '"') and not _dangling_at(s, i):
             depth += 1
     return depth, closed_outer
 
@@ -160,6 +160,15 @@ def _quote_depth(s: str, openers: str, closers: str, depth: int = 0) -> tuple[in
 @cache
 def _quote_chars(openers: str, closers: str) -> re.Pattern[str]:
     return re.compile("[" + re.escape(openers + closers + '"') + "]")
+
+
+def _dangling_at(s: str, i: int) -> bool:
+    """An opener with only a full stop or comma after it (` “.`): it opens nothing.
+
+    A bare opener at the end (`he said. “` + break) does open the next block.
+    """
+    rest = s[i + 1 :].strip()
+    return bool(rest) and not rest.strip(".,;!?")
 
 
 def _stray_at(s: str, i: int) -> bool:

@@ -31,6 +31,9 @@ _SCRIPTS = {
     "Devanagari": "hi",
     "Thai": "th",
     "Armenian": "hy",
+    "Sinhala": "si",
+    "Tamil": "ta",
+    "Bengali": "bn",
     "Georgian": "ka",
     "Latin": "latin",
 }
