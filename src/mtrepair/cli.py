@@ -166,6 +166,14 @@ def clean(
         float,
         typer.Option("--log-every", help="Stderr not a terminal: a progress line every N seconds (0: none)."),
     ] = 30.0,
+    garble: Annotated[
+        bool | None,
+        typer.Option(
+            "--garble/--no-garble",
+            help="Score every output sentence in the report (default: with --report/--html, "
+            "not for --report-dir alone).",
+        ),
+    ] = None,
 ) -> None:
     """Repair documents; every edit is logged with --report and can be undone.
 
@@ -196,6 +204,7 @@ def clean(
                 report_dir=report_dir,
                 reference=spec,
                 html=html,
+                garble=garble,
             ),
         )
         _report_problems(summary.problems)
@@ -248,8 +257,20 @@ def detect(
     encoding: EncodingOpt = "utf-8",
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
+    garble: Annotated[
+        bool, typer.Option("--garble/--no-garble", help="Also give every sentence a garble score (qe).")
+    ] = True,
+    garble_min: Annotated[
+        float,
+        typer.Option("--garble-min", help="Text format: show sentences scoring at least this (JSON: all)."),
+    ] = 0.45,
 ) -> None:
-    """List the damage in documents: rule, span, line, text, reason, confidence."""
+    """List the damage in documents: rule, span, line, text, reason, confidence.
+
+    With --garble (the default) every sentence also gets the fluency garble score
+    of `mtrepair qe` (0 clean, 1 garbled) and the signals that raised it: JSON
+    rows of kind "sentence"; the text format prints those at or above --garble-min.
+    """
     from mtrepair.corpus import iter_results
     from mtrepair.segment import Document
 
@@ -264,6 +285,7 @@ def detect(
             for f in findings:
                 row = {
                     "doc": doc.id,
+                    "kind": "finding",
                     "rule": f.rule,
                     "start": f.start,
                     "end": f.end,
@@ -282,12 +304,30 @@ def detect(
                         f"{doc.id}:{row['line']}: {f.rule} [{action} {f.confidence:.2f}] "
                         f"{f.message} {snippet}\n"
                     )
+            if garble:
+                _garble_rows(doc.id, doc.text, config.lang, fmt, garble_min, rows)
         if fmt == "json":
             json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
         _report_problems(problems.messages)
         if problems.messages:
             raise typer.Exit(RECORDS_SKIPPED)
+
+
+def _garble_rows(
+    doc_id: str, text: str, lang: str, fmt: str, show: float, rows: list[dict[str, Any]]
+) -> None:
+    """``detect``'s sentence scores: appended to ``rows`` (JSON) or printed (text)."""
+    from mtrepair.qe.sentences import garble_sentences
+
+    for g in garble_sentences(text, lang):
+        sentence = text[g.start : g.end]
+        if fmt == "json":
+            rows.append({"doc": doc_id, "kind": "sentence", **g.as_dict(), "text": sentence})
+        elif g.score >= show:
+            why = f" ({', '.join(g.reasons)})" if g.reasons else ""
+            snippet = json.dumps(" ".join(sentence.split())[:60], ensure_ascii=False)
+            sys.stdout.write(f"{doc_id}:{g.line}: garble {g.score:.2f}{why} {snippet}\n")
 
 
 @app.command()

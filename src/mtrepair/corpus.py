@@ -92,6 +92,7 @@ def clean_corpus(
     report_dir: Path | None = None,
     progress: ProgressSink | None = None,
     html: Path | None = None,
+    garble: bool | None = None,
 ) -> Summary:
     """Clean every document of ``paths`` and write the results.
 
@@ -114,6 +115,10 @@ def clean_corpus(
     LocalCluster of ``workers`` processes, or the cluster at ``scheduler``); it
     needs an output folder, and writes no single ``report``. ``progress`` is told
     the total input bytes, then every document (every shard on Dask).
+    ``garble`` adds every output sentence's fluency garble score to its report
+    entry (:mod:`mtrepair.qe.sentences`); ``None`` means on when a ``report`` or
+    ``html`` page is written and off for ``report_dir`` alone, where corpus
+    throughput matters (it roughly halves it).
     ``config`` defaults to the shipped glossary, ``stdout`` to ``sys.stdout``.
     """
     fmt = output_format(paths, fmt)
@@ -147,7 +152,9 @@ def clean_corpus(
         todo = [t for t in tasks if not is_done(t)]
         summary.resumed = len(tasks) - len(todo)
         tasks = todo
-    job = Job(config, reference, entries=report_dir is not None)
+    if garble is None:
+        garble = report is not None or html is not None
+    job = Job(config, reference, entries=report_dir is not None, garble=garble)
     if progress is not None:
         progress.start(sum(input_bytes(t.path) for t in tasks))
     if engine == "dask":

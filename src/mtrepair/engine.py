@@ -70,6 +70,7 @@ class Job:
     config: Config
     reference: ReferenceSpec | None = None
     entries: bool = False  # build each document's report entry in the worker (--report-dir)
+    garble: bool = False  # score every output sentence (mtrepair.qe.sentences) into the entry
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,10 @@ def process(doc: SourceDoc, job: Job) -> Outcome:
                 result, ref.text, job.config, backend=ref.backend, min_score=ref.min_score, policy=ref.policy
             )
             extra["reference"] = {"source": ref.source, "beads": [b.as_dict() for b in beads]}
+        if job.garble:
+            from mtrepair.qe.sentences import garble_entry
+
+            extra["garble"] = garble_entry(result.text, job.config.lang)
         entry = {**document_entry(doc.id, doc.source, result), **extra} if job.entries else None
     except MtrepairError:
         raise

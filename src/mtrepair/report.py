@@ -10,12 +10,17 @@ Schema (``"format": 1``)::
                    "original": ..., "replacement": ..., "message": ...,
                    "confidence": ..., "input": {"start": ..., "end": ..., "line": ...}}],
         "flags": [{"rule": ..., "start": ..., "end": ..., "line": ..., "text": ...,
-                   "message": ..., "confidence": ...}]}]}
+                   "message": ..., "confidence": ...}],
+        "garble": {"weights": "fluency", "located_in": "output",
+                   "sentences": [{"start": ..., "end": ..., "line": ..., "score": ...,
+                                  "reasons": [...]}]}}]}
 
 ``start``/``end`` of an edit index the text as it was when its step ran (step 0
 sees the input); edits sharing a ``step`` were applied together. ``input`` gives
 the same edit located in the original input, for reviewers. Flags are located in
-the original input.
+the original input. ``garble`` (``clean --garble``, on by default with
+``--report``) scores every sentence of the repaired output
+(:mod:`mtrepair.qe.sentences`); undo and replay ignore it.
 """
 
 from __future__ import annotations
