@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,6 +64,20 @@ def qe(
         Path | None, typer.Option("--weights", help="A weights JSON file instead of the shipped one.")
     ] = None,
     encoding: Annotated[str, typer.Option("--encoding", help="Encoding of the inputs.")] = "utf-8",
+    lm: Annotated[
+        Path | None,
+        typer.Option(
+            "--lm",
+            help="A local Hugging Face causal or masked LM directory: adds lm_surprisal and lm_z "
+            "(reported; scored only with --lm-weight).",
+        ),
+    ] = None,
+    lm_weight: Annotated[
+        float,
+        typer.Option(
+            "--lm-weight", help="Add W * lm_z (within-file z of surprisal) to the score; not fitted."
+        ),
+    ] = 0.0,
 ) -> None:
     """Score each line 0 (clean) to 1 (garbled): estimated share of words to post-edit (HTER)."""
     from mtrepair import qe as estimation
@@ -88,14 +103,22 @@ def qe(
             model=model,
             glossary=matcher,
             weights_path=weights,
+            lm_path=lm,
+            lm_weight=lm_weight,
         )
         if fmt == "json":
-            json.dump(_json(results, name, weights), sys.stdout, ensure_ascii=False, indent=1)
+            doc = _json(results, name, weights)
+            if lm is not None:
+                doc["lm"] = _lm_json(lm, lm_weight)
+            json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
             return
         for r in results:
-            reasons = " ".join(f"{k}=+{v:.2f}" for k, v in r.top_reasons()) or "-"
-            sys.stdout.write(f"{r.line}\t{reasons}\t{r.score:.3f}\n")
+            reasons = [f"{k}=+{v:.2f}" for k, v in r.top_reasons(4) if k != "lm_z"][:3]
+            z = r.signals.get("lm_z", math.nan)
+            if not math.isnan(z):  # with --lm: the LM's view, whether or not it is scored
+                reasons.append(f"lm_z={z:+.2f}")
+            sys.stdout.write(f"{r.line}\t{' '.join(reasons) or '-'}\t{r.score:.3f}\n")
 
 
 def _matcher(paths: list[Path] | None) -> Any:
@@ -124,6 +147,19 @@ def _json(results: list[Any], name: str, weights: Path | None) -> dict[str, Any]
             }
             for r in results
         ],
+    }
+
+
+def _lm_json(path: Path, weight: float) -> dict[str, Any]:
+    from mtrepair.qe.lm import load
+
+    return {
+        "path": str(path),
+        "kind": load(path).kind,
+        "weight": weight,
+        "scored": weight > 0,
+        "about": "lm_surprisal: mean NLL per token (nats; pseudo-log-likelihood for a masked LM); "
+        "lm_z: its robust z within this file; the score adds weight * lm_z (weight not fitted)",
     }
 
 

@@ -12,19 +12,24 @@
 Which combination is used follows from the inputs: ``fluency`` without a source,
 the encoder's name (``e5`` by default, ``use-multilingual``) with one, ``none``
 for a source but no encoder (nothing beyond the base install is needed).
+
+Optionally a local causal or masked language model (``lm_path``) adds
+``lm_surprisal`` and ``lm_z`` (:mod:`mtrepair.qe.lm`); they change the score only
+with an explicit ``lm_weight``, because no LM could be fitted on MLQE-PE here.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mtrepair.errors import ConfigError, InputError
 from mtrepair.qe.adequacy import ADEQUACY_SIGNALS, adequacy_signals
 from mtrepair.qe.fluency import FLUENCY_SIGNALS, fluency_signals
+from mtrepair.qe.lm import LM_SIGNALS
 from mtrepair.qe.model import Weights, load_weights
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -36,7 +41,7 @@ SIMILARITY_SIGNALS: dict[str, str] = {
     "centered_dissimilarity": "1 - cosine after removing each language's mean embedding",
     "weak_margin": "similarity to an average source minus similarity to its own source",
 }
-SIGNALS: dict[str, str] = {**FLUENCY_SIGNALS, **ADEQUACY_SIGNALS, **SIMILARITY_SIGNALS}
+SIGNALS: dict[str, str] = {**FLUENCY_SIGNALS, **ADEQUACY_SIGNALS, **SIMILARITY_SIGNALS, **LM_SIGNALS}
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,14 @@ def compute_signals(
     model: str = "e5",
     glossary: Matcher | None = None,
     centroids: dict[str, list[float]] | None = None,
+    lm_path: Path | None = None,
 ) -> list[dict[str, float]]:
     """All signals of every line pair (blank lines included; their signals are empty).
 
     Separate from scoring so that a benchmark or a fit can compute signals once
-    and combine them many ways.
+    and combine them many ways. ``lm_path`` (a local Hugging Face causal or
+    masked LM directory) adds ``lm_surprisal`` and ``lm_z``, z taken over the
+    non-blank lines of ``mts``.
     """
     if srcs is not None:
         if src_lang is None:
@@ -95,6 +103,11 @@ def compute_signals(
     flu = fluency_signals(kept_mt, mt_lang)
     for i, sig in zip(keep, flu, strict=True):
         rows[i].update(sig)
+    if lm_path is not None:
+        from mtrepair.qe.lm import lm_signals
+
+        for i, sig in zip(keep, lm_signals(kept_mt, lm_path), strict=True):
+            rows[i].update(sig)
     if srcs is not None and src_lang is not None:
         kept_src = [srcs[i] for i in keep]
         adq = adequacy_signals(kept_src, kept_mt, src_lang=src_lang, mt_lang=mt_lang, matcher=glossary)
@@ -116,17 +129,40 @@ def _centroids(model: str) -> dict[str, list[float]]:
     return {k: list(v) for k, v in load_weights(model).centroids.items()}
 
 
+def with_lm_weight(weights: Weights, lm_weight: float) -> Weights:
+    """``weights`` plus ``lm_weight · lm_z`` in the linear part (the user's choice, not fitted).
+
+    ``lm_z`` is already a z-score, so it enters with mean 0 and scale 1.
+    """
+    if not math.isfinite(lm_weight) or lm_weight < 0:
+        raise ConfigError(
+            f"--lm-weight must be a number >= 0 (higher surprisal = more garbled), not {lm_weight}"
+        )
+    if lm_weight == 0:
+        return weights
+    return replace(
+        weights,
+        signals=(*weights.signals, "lm_z"),
+        mean=(*weights.mean, 0.0),
+        std=(*weights.std, 1.0),
+        weight=(*weights.weight, lm_weight),
+    )
+
+
 def score_rows(
     rows: Sequence[dict[str, float]],
     weights: Weights,
     *,
     srcs: Sequence[str] | None = None,
+    lm_weight: float = 0.0,
 ) -> list[SentenceQE]:
     """Combine precomputed signals into :class:`SentenceQE` results.
 
     A blank translation line scores 1 when its source line has text (nothing
-    was translated) and 0 otherwise (nothing to garble).
+    was translated) and 0 otherwise (nothing to garble). ``lm_weight`` > 0 adds
+    ``lm_weight · lm_z`` to the linear part (see :mod:`mtrepair.qe.lm`).
     """
+    weights = with_lm_weight(weights, lm_weight)
     out: list[SentenceQE] = []
     for n, sig in enumerate(rows, start=1):
         if not sig:
@@ -146,10 +182,18 @@ def estimate(
     model: str = "e5",
     glossary: Matcher | None = None,
     weights_path: Path | None = None,
+    lm_path: Path | None = None,
+    lm_weight: float = 0.0,
 ) -> list[SentenceQE]:
-    """Garble score and signals for every line of ``mts`` (``srcs`` line-aligned, optional)."""
+    """Garble score and signals for every line of ``mts`` (``srcs`` line-aligned, optional).
+
+    ``lm_path`` adds the LM signals; they move the score only when ``lm_weight`` > 0.
+    """
+    if lm_weight and lm_path is None:
+        raise ConfigError("--lm-weight weighs the language model's signal: pass --lm DIR too")
     name = combination(srcs is not None, model)
     weights = load_weights(name, weights_path)
+    scoring = with_lm_weight(weights, lm_weight)  # a bad weight fails before any model loads
     rows = compute_signals(
         mts,
         srcs=srcs,
@@ -158,8 +202,9 @@ def estimate(
         model=model,
         glossary=glossary,
         centroids={k: list(v) for k, v in weights.centroids.items()},
+        lm_path=lm_path,
     )
-    return score_rows(rows, weights, srcs=srcs)
+    return score_rows(rows, scoring, srcs=srcs)
 
 
 def finite(value: float) -> float | None:
@@ -170,6 +215,7 @@ def finite(value: float) -> float | None:
 __all__ = [
     "ADEQUACY_SIGNALS",
     "FLUENCY_SIGNALS",
+    "LM_SIGNALS",
     "MODELS",
     "SIGNALS",
     "SIMILARITY_SIGNALS",
@@ -179,4 +225,5 @@ __all__ = [
     "compute_signals",
     "estimate",
     "score_rows",
+    "with_lm_weight",
 ]
