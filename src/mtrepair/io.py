@@ -12,6 +12,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import zlib
@@ -124,6 +125,21 @@ def _jsonl_lines(path: Path) -> Iterator[bytes]:
         raise InputError(f"{path}: corrupt gzip data ({exc}); re-download or re-compress it") from None
 
 
+# A JSON escape of a surrogate (backslash, u, D800-DFFF): the only way an unpaired
+# surrogate, which no file can hold as UTF-8, gets into a record. Searched in the
+# raw line: only records that hold one pay for the check.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _writable(record: dict[str, Any]) -> bool:
+    """Whether the record can be written as UTF-8 (no unpaired surrogate in any string)."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _jsonl_docs(path: Path, rel: str, encoding: str, problems: ReadProblems) -> Iterator[SourceDoc]:
     seen = 0
     for number, raw in enumerate(_jsonl_lines(path), start=1):
@@ -140,6 +156,9 @@ def _jsonl_docs(path: Path, rel: str, encoding: str, problems: ReadProblems) -> 
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             problems.skip(str(path), number, 'not an object with a string "text" field', raw)
+            continue
+        if _SURROGATE_ESCAPE.search(raw) and not _writable(record):
+            problems.skip(str(path), number, "holds a lone surrogate escape (\\ud800-\\udfff), not text", raw)
             continue
         seen += 1
         doc_id = record.get("id")

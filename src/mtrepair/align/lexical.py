@@ -89,7 +89,8 @@ class LexicalBackend:
         # All texts of the block in one code-point array, each followed by a NUL
         # separator; an n-gram is valid when no separator falls inside it.
         joined = "\0".join(normalized) + "\0"
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        # surrogatepass: a lone surrogate (JSON can carry one) is a code point like any other.
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
         owner = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in normalized])
         seps = np.concatenate(([0], np.cumsum(codes == 0)))
         cells: list[npt.NDArray[np.int64]] = []
