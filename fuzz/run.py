@@ -3,7 +3,8 @@
     python -m fuzz.run [--seconds 600] [--slice 60] [--engine auto|hypothesis|atheris|both]
                        [--targets segment,detect,...] [--workdir .hypothesis/fuzz] [--jobs 1]
 
-Targets and engines take turns in slices of ``--slice`` seconds, each slice a
+Targets and engines take turns in slices of ``--slice`` seconds (by default
+the budget shared evenly by every target and engine, 30 to 120 s), each slice a
 ``fuzz.worker`` process, until ``--seconds`` of wall clock are spent (``auto``
 alternates Hypothesis and atheris when atheris is installed, the ``fuzz`` extra,
 and uses Hypothesis alone otherwise). A slice that fails writes a finding; the
@@ -203,7 +204,12 @@ def _run_slice(engine: str, target: str, seconds: float, workdir: Path) -> tuple
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fuzz.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=float(os.environ.get("FUZZ_SECONDS", 600)))
-    parser.add_argument("--slice", type=float, default=60.0, help="seconds per target and engine turn")
+    parser.add_argument(
+        "--slice",
+        type=float,
+        default=0.0,
+        help="seconds per target and engine turn (default: the budget shared by every pair, 30-120 s)",
+    )
     parser.add_argument("--engine", default="auto", choices=("auto", "hypothesis", "atheris", "both"))
     parser.add_argument("--targets", default="", help="comma-separated target names (default: all)")
     parser.add_argument("--workdir", type=Path, default=ROOT / ".hypothesis" / "fuzz")
@@ -216,8 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown target(s) {', '.join(sorted(unknown))}; known: {', '.join(_all_targets())}")
     engines = _engines(args.engine)
+    if args.slice <= 0:
+        args.slice = min(120.0, max(30.0, args.seconds / (len(targets) * len(engines))))
     args.workdir.mkdir(parents=True, exist_ok=True)
-    plan = itertools.cycle([(t, e) for e in engines for t in targets])
+    plan = itertools.cycle([(t, e) for t in targets for e in engines])
     tally: dict[tuple[str, str], Tally] = {}
     open_targets: set[str] = set()
     start = time.monotonic()

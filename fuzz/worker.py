@@ -38,7 +38,7 @@ from typing import Any
 # Seconds one example may take before it counts as a hang.
 PER_INPUT_SECONDS = 60
 # Examples per Hypothesis run; the time budget is checked between runs.
-BATCH = 200
+BATCH = 100
 
 
 def _save_finding(workdir: Path, target: Any, engine: str, value: Any, exc: BaseException) -> Path:

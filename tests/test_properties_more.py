@@ -15,7 +15,10 @@ fragment, glossary variants such as ``Ain Al Assad`` and ``Maroto`` next to the
 - alignment covers every sentence of both sides exactly once, in order.
 
 The checks are the fuzz targets' (:mod:`fuzz.targets`), so ``make fuzz`` runs
-the same properties at scale; here the budgets keep the file under a minute.
+the same properties at scale with fresh random inputs. Here the budgets keep the
+file under a minute and the examples are derandomized (the same every run), so
+``make test`` never fails on a new input by chance: exploring is the fuzzer's job,
+and what it finds comes back as a regression case.
 """
 
 from __future__ import annotations
@@ -41,7 +44,13 @@ from mtrepair.registry import RULES
 # Tests must not write into the source tree (see tests/test_properties.py).
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "mtrepair-hypothesis")
 
-_PROPS = settings(max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+_PROPS = settings(
+    max_examples=50,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 _DAMAGED = (
     "The U.S.\n\n\n\ndiplomats said Colonel Colonel Wayne Maroto left Ain Al Assad air base."

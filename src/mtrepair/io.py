@@ -154,6 +154,11 @@ def _jsonl_docs(path: Path, rel: str, encoding: str, problems: ReadProblems) -> 
         except (json.JSONDecodeError, RecursionError) as exc:
             problems.skip(str(path), number, f"broken JSON ({exc})", raw)
             continue
+        except ValueError:
+            # json.loads refuses integers longer than sys.get_int_max_str_digits().
+            limit = sys.get_int_max_str_digits()
+            problems.skip(str(path), number, f"a JSON number too long to read (over {limit} digits)", raw)
+            continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             problems.skip(str(path), number, 'not an object with a string "text" field', raw)
             continue

@@ -77,10 +77,34 @@ class Glossary:
         return None
 
 
+# What a term (canonical form, variant, context word) or a note cannot hold. The
+# glossary round-trips through TBX, which is XML: XML has no way to write most
+# control characters or U+FFFE/U+FFFF, turns a CR into a LF, and an import
+# strips the spaces around a term. None of these belongs in a term anyway.
+_BAD_TERM_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
+_BAD_NOTE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _clean_string(value: str, where: str, name: str, bad: re.Pattern[str]) -> str:
+    found = bad.search(value)
+    if found:
+        raise GlossaryError(
+            f"{where}: {name} {value!r} holds the control character U+{ord(found.group()):04X}; remove it"
+        )
+    return value
+
+
+def _term(value: str, where: str, name: str) -> str:
+    _clean_string(value, where, name, _BAD_TERM_CHAR)
+    if value != value.strip():
+        raise GlossaryError(f"{where}: {name} {value!r} has spaces at its ends; remove them")
+    return value
+
+
 def _strings(value: Any, where: str, name: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise GlossaryError(f"{where}: {name} must be a list of non-empty strings")
-    return tuple(value)
+    return tuple(_term(v, where, name) for v in value)
 
 
 def header_lines(text: str) -> list[int]:
@@ -116,9 +140,11 @@ def _entry(raw: Any, where: str, source: str, line: int) -> Entry:
         stray = [v for v in context.variants if v not in known]
         if stray:
             raise GlossaryError(f"{where}: context names {stray[0]!r}, which is not a variant of this entry")
+    _term(raw["canonical"], where, "canonical")
     note = raw.get("note", "")
     if not isinstance(note, str):
         raise GlossaryError(f"{where}: note must be a string")
+    _clean_string(note, where, "note", _BAD_NOTE_CHAR)
     return Entry(raw["id"], raw["canonical"], raw["type"], note, variants, context, source, line)
 
 
