@@ -338,21 +338,25 @@ def undo(
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
 ) -> None:
-    """Restore the original input, byte for byte, from a repaired file and its report."""
+    """Restore the original input, byte for byte, from a repaired file and its report.
+
+    A text input that was not UTF-8 (``clean --encoding``, or a UTF-16 file with a
+    byte-order mark) is written back in its own encoding, which the report records.
+    """
     with cli_errors():
         docs = read_report(report)
         if is_jsonl(str(repaired)):
-            restored = _undo_jsonl(repaired, report, docs)
+            restored = _undo_jsonl(repaired, report, docs).encode("utf-8", "surrogatepass")
         else:
             restored = _undo_text(repaired, report, docs)
         _emit(restored, output, protect=(repaired, report))
 
 
-def _restore(text: str, entry: dict[str, Any], report: Path) -> str:
+def _restore(text: str, entry: dict[str, Any], report: Path, repaired: Path) -> str:
     if sha256(text) != entry.get("output_sha256"):
         raise ReportError(
-            f"{report}: document {entry.get('id')!r} does not match the repaired text "
-            "(edited since, or another report)"
+            f"{repaired}: does not match document {entry.get('id')!r} of {report} "
+            "(edited since, or another report); pass the file clean wrote with this report"
         )
     original = undo_steps(text, steps_of(entry, str(report)))
     if sha256(original) != entry.get("input_sha256"):
@@ -360,7 +364,19 @@ def _restore(text: str, entry: dict[str, Any], report: Path) -> str:
     return original
 
 
-def _undo_text(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str:
+def _entry_encoding(entry: dict[str, Any], report: Path) -> str:
+    """The codec the original input was read with (UTF-8 unless the report says otherwise)."""
+    import codecs
+
+    encoding = entry.get("encoding", "utf-8")
+    try:
+        codecs.lookup(str(encoding))
+    except LookupError:
+        raise ReportError(f"{report}: unknown encoding {encoding!r}; the report is corrupt") from None
+    return str(encoding)
+
+
+def _undo_text(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> bytes:
     if len(docs) != 1:
         raise ReportError(
             f"{report}: holds {len(docs)} documents; undo a text file with a one-document "
@@ -370,7 +386,12 @@ def _undo_text(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str:
         data = repaired.read_bytes()
     except OSError as exc:
         raise ReportError(f"{repaired}: cannot read ({exc.strerror}); pass the file clean wrote") from None
-    return _restore(decode(data, str(repaired)), docs[0], report)
+    original = _restore(decode(data, str(repaired)), docs[0], report, repaired)
+    encoding = _entry_encoding(docs[0], report)
+    try:
+        return original.encode(encoding)
+    except UnicodeEncodeError:
+        raise ReportError(f"{report}: the restored text cannot be written as {encoding}") from None
 
 
 def _undo_jsonl(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str:
@@ -382,19 +403,20 @@ def _undo_jsonl(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str
             raise ReportError(f"{repaired}:{doc.line}: document {doc.id!r} is not in {report}")
         record = dict(doc.record or {})
         record.pop("mtrepair", None)
-        record["text"] = _restore(doc.text, entry, report)
+        record["text"] = _restore(doc.text, entry, report, repaired)
         out.append(json.dumps(record, ensure_ascii=False) + "\n")
     return "".join(out)
 
 
-def _emit(text: str, output: Path | None, protect: tuple[Path, ...]) -> None:
+def _emit(data: bytes, output: Path | None, protect: tuple[Path, ...]) -> None:
     if output is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
     with atomic_writer(output, protect=protect) as fh:
-        fh.write(text)
+        fh.flush()
+        fh.buffer.write(data)
 
 
 @app.command()
@@ -405,7 +427,10 @@ def replay(
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
 ) -> None:
-    """Re-apply a report's edits to the original text (reproduces clean's output)."""
+    """Re-apply a report's edits to the original text (reproduces clean's output).
+
+    The original is read in the encoding the report records (UTF-8 by default).
+    """
     from mtrepair.pipeline import replay as replay_steps
 
     with cli_errors():
@@ -413,12 +438,14 @@ def replay(
         if len(docs) != 1:
             raise ReportError(f"{report}: holds {len(docs)} documents; replay takes a one-document report")
         try:
-            text = decode(original.read_bytes(), str(original))
+            data = original.read_bytes()
         except OSError as exc:
-            raise ReportError(f"{original}: cannot read ({exc.strerror})") from None
+            raise ReportError(f"{original}: cannot read ({exc.strerror}); pass the input of clean") from None
+        text = decode(data, str(original), _entry_encoding(docs[0], report))
         if sha256(text) != docs[0].get("input_sha256"):
             raise ReportError(f"{report}: was not made from {original} (checksum differs)")
-        _emit(replay_steps(text, steps_of(docs[0], str(report))), output, protect=(original, report))
+        replayed = replay_steps(text, steps_of(docs[0], str(report)))
+        _emit(replayed.encode("utf-8", "surrogatepass"), output, protect=(original, report))
 
 
 @app.command("rules")

@@ -26,6 +26,12 @@ GlossaryOpt = Annotated[
     list[Path] | None,
     typer.Option("--glossary", help="Glossary file(s) to use instead of the shipped glossaries/*.toml."),
 ]
+EncodingOpt = Annotated[
+    str,
+    typer.Option(
+        "--encoding", help="Encoding of the input texts (glossary TOML files are always UTF-8)."
+    ),
+]
 
 
 def _paths(glossary: list[Path] | None) -> list[Path]:
@@ -135,13 +141,15 @@ def suggest(
     min_count: Annotated[int, typer.Option("--min-count", help="Ignore spellings seen fewer times.")] = 1,
     limit: Annotated[int, typer.Option("--limit", help="Show at most this many.")] = 50,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Mine texts for spellings that look like variants of entries, or of each other."""
     from mtrepair.glossary.suggest import suggest as mine
     from mtrepair.io import read_documents
 
     with cli_errors():
-        found = mine(_load(glossary), (d.text for d in read_documents(paths)), min_count=min_count)[:limit]
+        texts = (d.text for d in read_documents(paths, encoding=encoding))
+        found = mine(_load(glossary), texts, min_count=min_count)[:limit]
         if fmt == "json":
             json.dump([s.as_dict() for s in found], sys.stdout, ensure_ascii=False, indent=1)
             print()
@@ -159,13 +167,16 @@ def import_(
         str | None, typer.Option("--format", help="tbx or csv (default: from the suffix).")
     ] = None,
     glossary: GlossaryOpt = None,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Encoding of SOURCE (a UTF-16 byte-order mark is honoured).")
+    ] = "utf-8",
 ) -> None:
     """Merge a TBX-Basic or CSV glossary into ours (new entries, new variants)."""
     from mtrepair.glossary import edit
     from mtrepair.glossary.exchange import read_exchange
 
     with cli_errors():
-        incoming = read_exchange(source, fmt)
+        incoming = read_exchange(source, fmt, encoding=encoding)
         path = _target(glossary)
         print(f"{path}: {edit.merge(path, list(incoming.entries))}")
 
@@ -202,14 +213,15 @@ def qa(
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of the translation.")] = "en",
     glossary: GlossaryOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    encoding: EncodingOpt = "utf-8",
 ) -> None:
     """Term QA: glossary terms of the source missing or respelled in the translation."""
     from mtrepair.glossary.qa import check_texts
     from mtrepair.io import read_documents
 
     with cli_errors():
-        (s,) = list(read_documents([str(src)]))[:1]
-        (t,) = list(read_documents([str(mt)]))[:1]
+        (s,) = list(read_documents([str(src)], encoding=encoding))[:1]
+        (t,) = list(read_documents([str(mt)], encoding=encoding))[:1]
         issues = check_texts(Matcher(_load(glossary)), s.text, t.text, src_lang=src_lang, tgt_lang=tgt_lang)
         if fmt == "json":
             json.dump([i.__dict__ for i in issues], sys.stdout, ensure_ascii=False, indent=1)

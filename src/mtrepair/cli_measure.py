@@ -11,10 +11,10 @@ import typer
 
 from mtrepair.cli_common import cli_errors
 from mtrepair.errors import ConfigError
-from mtrepair.io import decode
+from mtrepair.io import decode, segment_lines, sniff_encoding
 
 
-def _lines(path: Path) -> list[str]:
+def _lines(path: Path, encoding: str = "utf-8") -> list[str]:
     from mtrepair.errors import InputError
 
     try:
@@ -25,9 +25,10 @@ def _lines(path: Path) -> list[str]:
         raise InputError(f"{path}: is a folder; pass a file with one segment per line") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    if not data:
+    lines = segment_lines(decode(data, str(path), sniff_encoding(data, encoding)))
+    if not lines:
         raise InputError(f"{path}: empty file; pass one segment per line")
-    return decode(data, str(path)).splitlines()
+    return lines
 
 
 def score(
@@ -56,6 +57,9 @@ def score(
         ),
     ] = False,
     no_glossary: Annotated[bool, typer.Option("--no-glossary", help="With --repair: no glossary.")] = False,
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Encoding of --hyp and --ref (a UTF-16 BOM is honoured).")
+    ] = "utf-8",
 ) -> None:
     """Score MT output with sacrebleu (identical numbers), signatures on every score."""
     from mtrepair import score as scoring
@@ -64,8 +68,8 @@ def score(
         metrics = metric or ["bleu", "chrf"]
         if fmt not in ("text", "json", "markdown"):
             raise ConfigError(f"unknown format {fmt!r}; use text, json or markdown")
-        refs = [_lines(p) for p in ref]
-        systems = [(str(p), _lines(p)) for p in hyp]
+        refs = [_lines(p, encoding) for p in ref]
+        systems = [(str(p), _lines(p, encoding)) for p in hyp]
         if repair:
             _repair(systems, refs, metrics, significance or "paired-bs", n_samples, fmt, no_glossary)
             return

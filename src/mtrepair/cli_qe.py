@@ -14,7 +14,7 @@ import typer
 from mtrepair.cli_common import cli_errors
 from mtrepair.errors import ConfigError, InputError
 from mtrepair.io import _read_bytes as read_bytes
-from mtrepair.io import decode
+from mtrepair.io import decode, segment_lines, sniff_encoding
 
 _LANG = regex.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?\Z")
 
@@ -27,9 +27,10 @@ def _lines(path: Path, encoding: str) -> list[str]:
     else:
         source = str(path)
         data = read_bytes(path)
-    if not data.strip():
+    lines = segment_lines(decode(data, source, sniff_encoding(data, encoding)))
+    if not any(line.strip() for line in lines):
         raise InputError(f"{source}: empty input; pass one segment per line")
-    return decode(data, source, encoding).splitlines()
+    return lines
 
 
 def _lang(value: str, option: str) -> str:
@@ -63,7 +64,9 @@ def qe(
     weights: Annotated[
         Path | None, typer.Option("--weights", help="A weights JSON file instead of the shipped one.")
     ] = None,
-    encoding: Annotated[str, typer.Option("--encoding", help="Encoding of the inputs.")] = "utf-8",
+    encoding: Annotated[
+        str, typer.Option("--encoding", help="Encoding of the inputs (a UTF-16 BOM is honoured).")
+    ] = "utf-8",
     lm: Annotated[
         Path | None,
         typer.Option(

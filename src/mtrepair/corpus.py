@@ -221,7 +221,7 @@ def clean_corpus(
                 assert sink is not None
                 sink.write(rendered)
             if writer is not None or review is not None:
-                entry = {**document_entry(doc.id, doc.source, result), **extra}
+                entry = {**document_entry(doc.id, doc.source, result, encoding=doc.encoding), **extra}
                 if writer is not None:
                     writer.add(entry)
                 if review is not None:

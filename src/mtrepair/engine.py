@@ -106,7 +106,9 @@ def process(doc: SourceDoc, job: Job) -> Outcome:
             from mtrepair.qe.sentences import garble_entry
 
             extra["garble"] = garble_entry(result.text, job.config.lang)
-        entry = {**document_entry(doc.id, doc.source, result), **extra} if job.entries else None
+        entry = None
+        if job.entries:
+            entry = {**document_entry(doc.id, doc.source, result, encoding=doc.encoding), **extra}
     except MtrepairError:
         raise
     except Exception as exc:

@@ -7,6 +7,7 @@ leaves either the old file or the complete new one, never a partial file.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import gzip
 import io
@@ -19,12 +20,24 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO
 
 from mtrepair.errors import InputError, OutputError
 
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+MAX_JSON_DEPTH = 100
+"""JSONL records nested deeper than this are skipped with a reason (no real record
+comes close; the limit keeps acceptance independent of the Python stack depth)."""
+
+# Byte-order marks that decide the codec by themselves; UTF-32 first, since the
+# UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,7 @@ class SourceDoc:
     record: dict[str, Any] | None = None
     line: int | None = None
     nbytes: int = 0
+    encoding: str = "utf-8"  # the codec the text was decoded with (see sniff_encoding)
 
 
 @dataclass(frozen=True)
@@ -76,10 +90,46 @@ def is_jsonl(path: str) -> bool:
     return path.endswith(JSONL_SUFFIXES)
 
 
+def _codec(encoding: str) -> str:
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8") from None
+
+
+def sniff_encoding(data: bytes, encoding: str = "utf-8") -> str:
+    """The codec to decode ``data`` with: ``encoding``, unless a UTF-16/32 BOM says otherwise.
+
+    Decision (README, "Decisions"): a file that starts with a UTF-16 or UTF-32
+    byte-order mark is decoded as such even under the default ``utf-8``; the mark
+    is unambiguous, and refusing would only make the user type ``--encoding``. The
+    byte order comes from the mark and the mark is kept as U+FEFF at the start of
+    the text, so ``undo`` writes the input back byte for byte (a UTF-8 BOM is
+    likewise kept). An explicit other ``--encoding`` is always obeyed.
+    """
+    name = _codec(encoding)
+    if name != "utf-8":
+        return name
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    return name
+
+
 def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
-    """Decode ``data`` strictly, refusing binary files with a fix in the message."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{source}: looks binary (NUL bytes); pass a text, .jsonl or .jsonl.gz file")
+    """Decode ``data`` strictly, refusing binary files with a fix in the message.
+
+    ``encoding`` is used as given; call :func:`sniff_encoding` first to honour a
+    UTF-16/32 byte-order mark.
+    """
+    codec = _codec(encoding)
+    wide = codec.startswith(("utf-16", "utf-32"))
+    nul = -1 if wide else data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(
+            f"{source}: looks binary (NUL byte at byte {nul}); pass a text, .jsonl or .jsonl.gz file "
+            "(if it is UTF-16 without a byte-order mark, pass --encoding utf-16-le)"
+        )
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -87,8 +137,21 @@ def decode(data: bytes, source: str, encoding: str = "utf-8") -> str:
             f"{source}: not valid {encoding} at byte {exc.start}; "
             "pass --encoding with the file's real encoding (e.g. --encoding latin-1)"
         ) from None
-    except LookupError:
-        raise InputError(f"unknown encoding {encoding!r}; use a Python codec name such as utf-8") from None
+
+
+def segment_lines(text: str) -> list[str]:
+    """The lines of a one-segment-per-line file: split at LF, CRLF or a lone CR only.
+
+    Not :meth:`str.splitlines`, which also splits at U+2028, U+0085 (the byte 0x85,
+    an ellipsis in cp1252, decodes to it under ``--encoding latin-1``), form feeds
+    and other separators inside a segment, and would silently misalign a
+    hypothesis with its reference. A leading byte-order mark is dropped.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -108,8 +171,11 @@ def _text_doc(path: Path, rel: str, encoding: str) -> SourceDoc:
     data = _read_bytes(path)
     if not data:
         raise InputError(f"{path}: empty file; nothing to repair")
-    text = decode(data, str(path), encoding)
-    return SourceDoc(id=rel, text=text, source=str(path), rel=rel, kind="text", nbytes=len(data))
+    codec = sniff_encoding(data, encoding)
+    text = decode(data, str(path), codec)
+    return SourceDoc(
+        id=rel, text=text, source=str(path), rel=rel, kind="text", nbytes=len(data), encoding=codec
+    )
 
 
 def _jsonl_lines(path: Path) -> Iterator[bytes]:
@@ -140,24 +206,61 @@ def _writable(record: dict[str, Any]) -> bool:
     return True
 
 
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether JSON ``value`` nests more than ``limit`` levels (iterative: no recursion)."""
+    # A scalar record (a bare number or string line) has no depth to walk.
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False
+
+
 def _jsonl_docs(path: Path, rel: str, encoding: str, problems: ReadProblems) -> Iterator[SourceDoc]:
+    """The records of a JSONL file; a bad line is skipped with its reason, the rest read.
+
+    JSONL is read line by line, so it must use an encoding in which a newline is
+    the byte 0x0A: UTF-16/32 JSONL (by BOM or ``--encoding``) is refused whole with
+    a one-line error. A UTF-8 BOM before the first record is ignored. Records
+    nested deeper than :data:`MAX_JSON_DEPTH` levels are skipped.
+    """
     seen = 0
+    too_deep = f"JSON nested deeper than {MAX_JSON_DEPTH} levels; flatten the record"
     for number, raw in enumerate(_jsonl_lines(path), start=1):
+        if number == 1:
+            codec = sniff_encoding(raw, encoding)
+            if _codec(codec).startswith(("utf-16", "utf-32")):
+                raise InputError(
+                    f"{path}: JSONL in {codec} cannot be read line by line; "
+                    f"convert it to UTF-8 first (iconv -f {codec} -t utf-8)"
+                )
         if not raw.strip():
             continue
         where = f"{path}:{number}"
         try:
-            record = json.loads(decode(raw, where, encoding))
+            line = decode(raw, where, encoding)
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            record = json.loads(line)
         except InputError as exc:
             problems.skip(str(path), number, str(exc).removeprefix(f"{where}: "), raw)
             continue
-        except (json.JSONDecodeError, RecursionError) as exc:
+        except json.JSONDecodeError as exc:
             problems.skip(str(path), number, f"broken JSON ({exc})", raw)
             continue
         except ValueError:
             # json.loads refuses integers longer than sys.get_int_max_str_digits().
             limit = sys.get_int_max_str_digits()
             problems.skip(str(path), number, f"a JSON number too long to read (over {limit} digits)", raw)
+            continue
+        except RecursionError:
+            problems.skip(str(path), number, too_deep, raw)
+            continue
+        if _depth_exceeds(record, MAX_JSON_DEPTH):
+            problems.skip(str(path), number, too_deep, raw)
             continue
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             problems.skip(str(path), number, 'not an object with a string "text" field', raw)
@@ -238,13 +341,15 @@ def read_file(
         data = (stdin or sys.stdin.buffer).read()
         if not data:
             raise InputError("<stdin>: empty input; pipe some text in")
+        codec = sniff_encoding(data, encoding)
         yield SourceDoc(
             id="-",
-            text=decode(data, "<stdin>", encoding),
+            text=decode(data, "<stdin>", codec),
             source="-",
             rel="stdin.txt",
             kind="text",
             nbytes=len(data),
+            encoding=codec,
         )
     elif is_jsonl(str(path)):
         yield from _jsonl_docs(path, rel, encoding, problems)
@@ -268,7 +373,7 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_writer(target: Path, *, protect: tuple[Path, ...] = ()) -> Iterator[IO[str]]:
+def atomic_writer(target: Path, *, protect: tuple[Path, ...] = ()) -> Iterator[TextIO]:
     """Write ``target`` through a temp file + rename; refuse to overwrite an input."""
     resolved = target.resolve()
     if any(resolved == p.resolve() for p in protect if str(p) != "-"):

@@ -5,6 +5,7 @@ Schema (``"format": 1``)::
     {"format": 1, "tool": "mtrepair 0.1.0",
      "documents": [
        {"id": ..., "source": ..., "input_sha256": ..., "output_sha256": ...,
+        "encoding": ...,  (only when the input was not UTF-8: the codec it was read with)
         "metadata": {...},
         "edits": [{"step": 0, "rule": ..., "start": ..., "end": ...,
                    "original": ..., "replacement": ..., "message": ...,
@@ -20,7 +21,10 @@ sees the input); edits sharing a ``step`` were applied together. ``input`` gives
 the same edit located in the original input, for reviewers. Flags are located in
 the original input. ``garble`` (``clean --garble``, on by default with
 ``--report``) scores every sentence of the repaired output
-(:mod:`mtrepair.qe.sentences`); undo and replay ignore it.
+(:mod:`mtrepair.qe.sentences`); undo and replay ignore it. ``encoding`` (a text
+input read with ``--encoding`` or through a UTF-16 byte-order mark) is the codec
+``undo`` writes the restored original with and ``replay`` reads it with, so both
+work byte for byte on non-UTF-8 inputs; outputs of ``clean`` are always UTF-8.
 """
 
 from __future__ import annotations
@@ -44,8 +48,8 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def document_entry(doc_id: str, source: str, result: Result) -> dict[str, Any]:
-    """The report entry of one cleaned document."""
+def document_entry(doc_id: str, source: str, result: Result, *, encoding: str = "utf-8") -> dict[str, Any]:
+    """The report entry of one cleaned document (``encoding``: the codec its input was read with)."""
     located = Document(result.original, "en")
     edits: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
@@ -79,15 +83,16 @@ def document_entry(doc_id: str, source: str, result: Result) -> dict[str, Any]:
             for f in at.flags
         )
         step_index += bool(step.edits)
-    return {
+    entry: dict[str, Any] = {
         "id": doc_id,
         "source": source,
         "input_sha256": sha256(result.original),
         "output_sha256": sha256(result.text),
-        "metadata": result.metadata,
-        "edits": edits,
-        "flags": flags,
     }
+    if encoding != "utf-8":
+        entry["encoding"] = encoding
+    entry.update(metadata=result.metadata, edits=edits, flags=flags)
+    return entry
 
 
 class ReportWriter:
@@ -120,6 +125,8 @@ def read_report(path: Path) -> list[dict[str, Any]]:
         raise ReportError(f"{path}: not UTF-8 text; is this an mtrepair report?") from None
     except json.JSONDecodeError as exc:
         raise ReportError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); the report is corrupt") from None
+    except RecursionError:
+        raise ReportError(f"{path}: JSON nested too deeply; not an mtrepair report") from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("documents"), list):
         raise ReportError(f"{path}: not an mtrepair report (format {FORMAT})")
     docs: list[dict[str, Any]] = raw["documents"]

@@ -18,7 +18,7 @@ import tomlkit
 from filelock import FileLock, Timeout
 from tomlkit.items import AoT, Table
 
-from mtrepair.glossary.model import TYPES, Entry, GlossaryError, parse
+from mtrepair.glossary.model import TYPES, Entry, GlossaryError, parse, read_text
 from mtrepair.io import atomic_writer
 
 LOCK_TIMEOUT = 60.0
@@ -41,7 +41,7 @@ def _modify(path: Path, change: Callable[[tomlkit.TOMLDocument], str]) -> str:
     lock = FileLock(str(path) + ".lock", timeout=LOCK_TIMEOUT)
     try:
         with lock:
-            text = path.read_text(encoding="utf-8") if path.exists() else _HEADER
+            text = read_text(path) if path.exists() else _HEADER
             parse(text, str(path))  # refuse to touch a corrupt file
             doc = tomlkit.parse(text)
             message = change(doc)

@@ -126,7 +126,15 @@ def to_csv(glossary: Glossary) -> str:
 
 
 def from_csv(text: str, source: str) -> Glossary:
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="": the csv module sees the line ends as written (LF, CRLF or a lone CR).
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _from_rows(reader, source)
+    except csv.Error as exc:
+        raise GlossaryError(f"{source}:{max(reader.line_num, 1)}: unreadable CSV ({exc})") from None
+
+
+def _from_rows(reader: csv.DictReader[str], source: str) -> Glossary:
     missing = set(CSV_FIELDS[:6]) - set(reader.fieldnames or ())
     if missing:
         raise GlossaryError(f"{source}:1: CSV header lacks {', '.join(sorted(missing))}")
@@ -175,15 +183,31 @@ def from_csv(text: str, source: str) -> Glossary:
     return Glossary(tuple(entries), (source,))
 
 
-def read_exchange(path: Path, fmt: str | None = None) -> Glossary:
-    """Read a TBX or CSV file (format from ``fmt`` or the file suffix)."""
+def read_exchange(path: Path, fmt: str | None = None, *, encoding: str = "utf-8") -> Glossary:
+    """Read a TBX or CSV file (format from ``fmt`` or the file suffix).
+
+    Decoded like every other input (:func:`mtrepair.io.decode`): strict
+    ``encoding``, a UTF-16 byte-order mark (spreadsheet "Unicode text" exports)
+    honoured, a UTF-8 one dropped; errors are one line and name ``--encoding``.
+    """
+    from mtrepair.errors import InputError
+    from mtrepair.io import decode, sniff_encoding
+
     fmt = fmt or path.suffix.lstrip(".").lower()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise GlossaryError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GlossaryError(f"{path}: cannot read as UTF-8 ({exc})") from None
+    except IsADirectoryError:
+        raise GlossaryError(f"{path}: is a folder; pass a .tbx or .csv file") from None
+    except OSError as exc:
+        raise GlossaryError(f"{path}: cannot read ({exc.strerror})") from None
+    if not data.strip():
+        raise GlossaryError(f"{path}: empty file; nothing to import")
+    try:
+        text = decode(data, str(path), sniff_encoding(data, encoding)).removeprefix("\ufeff")
+    except InputError as exc:
+        raise GlossaryError(str(exc)) from None
     if fmt == "tbx":
         return from_tbx(text, str(path))
     if fmt == "csv":

@@ -174,18 +174,47 @@ def parse(text: str, source: str) -> Glossary:
     return Glossary(tuple(entries), (source,))
 
 
-def read(path: Path) -> Glossary:
+def read_text(path: Path) -> str:
+    """The text of a glossary file, or a one-line :class:`GlossaryError` saying how to fix it.
+
+    Glossaries are UTF-8 TOML (the TOML specification allows nothing else), so
+    there is no ``--encoding`` for them: a Latin-1 or UTF-16 file gets an error
+    naming the ``iconv`` command that converts it. A UTF-8 byte-order mark, as
+    some editors write, is accepted and dropped.
+    """
+    import codecs
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise GlossaryError(f"{path}: no such glossary file") from None
     except IsADirectoryError:
         raise GlossaryError(f"{path}: is a folder; pass a .toml glossary file") from None
-    except UnicodeDecodeError as exc:
-        raise GlossaryError(f"{path}: not UTF-8 at byte {exc.start}; glossaries are UTF-8 TOML") from None
     except OSError as exc:
         raise GlossaryError(f"{path}: cannot read ({exc.strerror})") from None
-    return parse(text, str(path))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise GlossaryError(
+            f"{path}: is UTF-16; glossaries are UTF-8 TOML: convert it (iconv -f utf-16 -t utf-8)"
+        )
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise GlossaryError(f"{path}: looks binary (NUL byte at byte {nul}); pass a .toml glossary file")
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise GlossaryError(
+            f"{path}: not UTF-8 at byte {exc.start}; glossaries are UTF-8 TOML: "
+            "convert it (e.g. iconv -f latin-1 -t utf-8)"
+        ) from None
+    if "\r" in text.replace("\r\n", ""):
+        raise GlossaryError(
+            f"{path}: has lone CR line ends, which TOML does not allow; convert them (tr '\\r' '\\n')"
+        )
+    return text
+
+
+def read(path: Path) -> Glossary:
+    return parse(read_text(path), str(path))
 
 
 def load(paths: list[Path]) -> Glossary:
