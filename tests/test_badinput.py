@@ -281,7 +281,9 @@ def _clean_to(path: Path, env: Env, *extra: str) -> tuple[Path, Path]:
 
 
 def _lines(case: Case) -> list[str]:
-    return io.StringIO(_decoded(case).removeprefix("\ufeff"), newline=None).read().splitlines()
+    """The segments of a one-segment-per-line file: lines end at LF, CRLF or CR only."""
+    text = _decoded(case).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return text.removesuffix("\n").split("\n")
 
 
 def check_clean(path: Path, case: Case, env: Env, run: Run) -> None:
@@ -893,3 +895,46 @@ def test_every_command_through_the_console_script(tmp_path: Path) -> None:
         assert needle is not None
         assert_one_line_error(run, path, needle)
         assert path.read_bytes() == PNG, slot.name
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["clean", "{src}"], False),
+        (["detect", "{src}"], False),
+        (["glossary", "suggest", "{src}"], False),
+        (["align", "{src}", "{good}"], True),
+        (["glossary", "qa", "--src", "{src}", "--mt", "{good}", "--src-lang", "en"], True),
+    ],
+    ids=["clean", "detect", "suggest", "align", "qa"],
+)
+def test_jsonl_without_usable_records(args: list[str], error: bool, tmp_path: Path) -> None:
+    """Nothing usable: a command that needs a document says which line failed and why; the
+    others warn per skipped line and exit 6, as for any skipped record."""
+    env = Env.build(tmp_path)
+    src = _jsonl(tmp_path / "nothing.jsonl", [b"{broken", b'{"id": 1}'])
+    run = cli(*(a.format(src=src, good=env.good) for a in args))
+    assert "Traceback" not in run.stderr
+    if error:
+        assert_one_line_error(run, src, f"{src}:1: broken JSON")
+    else:
+        assert run.code == 6
+        assert f"{src}:1: broken JSON" in run.stderr and f"{src}:2: not an object" in run.stderr
+
+
+def test_segments_split_only_at_line_ends(tmp_path: Path) -> None:
+    """U+2028, U+0085 (cp1252's ellipsis read as Latin-1) and a form feed stay inside a segment."""
+    segments = ["He said\u2028it was over.", "Then\x85 nothing\x0c more.", "The end."]
+    path = tmp_path / "seg.txt"
+    path.write_text("\n".join(segments) + "\n", encoding="utf-8")
+    run = cli(
+        "score", "--hyp", str(path), "--ref", str(path), "--metric", "chrf", "--sentence", "--format", "json"
+    )
+    assert run.code == 0, run.stderr
+    assert len(json.loads(run.stdout)["segments"]) == 3
+    run = cli("qe", "--mt", str(path), "--format", "json")
+    assert run.code == 0 and len(json.loads(run.stdout)["sentences"]) == 3
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(b"Wait\x85 what?\nFine.\n")  # 0x85 is U+0085 in Latin-1
+    run = cli("qe", "--mt", str(latin), "--encoding", "latin-1", "--format", "json")
+    assert run.code == 0 and len(json.loads(run.stdout)["sentences"]) == 2

@@ -20,16 +20,18 @@ import typer
 from mtrepair.align import Bead, Unit
 from mtrepair.cli_common import cli_errors, err
 from mtrepair.errors import ConfigError, InputError
-from mtrepair.io import atomic_writer, read_documents
+from mtrepair.io import ReadProblems, atomic_writer, read_documents
 
 FORMATS = ("json", "tsv", "text")
 
 
 def _read_one(path: str, encoding: str) -> str:
     """The text of the single document at ``path`` (a file, or - for stdin)."""
-    docs = list(read_documents([path], encoding=encoding))
+    problems = ReadProblems()
+    docs = list(read_documents([path], encoding=encoding, problems=problems))
     if len(docs) != 1:
-        raise InputError(f"{path}: holds {len(docs)} documents; align takes one document per side")
+        why = f" ({problems.messages[0]})" if not docs and problems.messages else ""
+        raise InputError(f"{path}: holds {len(docs)} documents{why}; align takes one document per side")
     return docs[0].text
 
 

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mtrepair.cli_common import cli_errors
+from mtrepair.cli_common import cli_errors, err
 from mtrepair.glossary import Glossary, GlossaryError, Matcher, default_paths, load
 
 app = typer.Typer(
@@ -28,9 +28,7 @@ GlossaryOpt = Annotated[
 ]
 EncodingOpt = Annotated[
     str,
-    typer.Option(
-        "--encoding", help="Encoding of the input texts (glossary TOML files are always UTF-8)."
-    ),
+    typer.Option("--encoding", help="Encoding of the input texts (glossary TOML files are always UTF-8)."),
 ]
 
 
@@ -52,6 +50,26 @@ def _target(glossary: list[Path] | None) -> Path:
 
 def _load(glossary: list[Path] | None) -> Glossary:
     return load(_paths(glossary))
+
+
+RECORDS_SKIPPED = 6  # as clean and detect: some JSONL records were skipped, the rest used
+
+
+def _warn(problems: list[str]) -> None:
+    for p in problems:
+        err.print(f"mtrepair: warning: {p}", markup=False, soft_wrap=True)
+
+
+def _first_text(path: Path, encoding: str) -> str:
+    """The text of the first document of ``path``; a one-line error if it holds none."""
+    from mtrepair.errors import InputError
+    from mtrepair.io import ReadProblems, read_documents
+
+    problems = ReadProblems()
+    for doc in read_documents([str(path)], encoding=encoding, problems=problems):
+        return doc.text
+    why = f"; {problems.messages[0]}" if problems.messages else ""
+    raise InputError(f"{path}: holds no usable document{why}")
 
 
 @app.command("list")
@@ -145,19 +163,23 @@ def suggest(
 ) -> None:
     """Mine texts for spellings that look like variants of entries, or of each other."""
     from mtrepair.glossary.suggest import suggest as mine
-    from mtrepair.io import read_documents
+    from mtrepair.io import ReadProblems, read_documents
 
     with cli_errors():
-        texts = (d.text for d in read_documents(paths, encoding=encoding))
+        problems = ReadProblems()
+        texts = (d.text for d in read_documents(paths, encoding=encoding, problems=problems))
         found = mine(_load(glossary), texts, min_count=min_count)[:limit]
+        _warn(problems.messages)
         if fmt == "json":
             json.dump([s.as_dict() for s in found], sys.stdout, ensure_ascii=False, indent=1)
             print()
-            return
-        for s in found:
-            target = f"variant of {s.entry} ({s.near!r})" if s.entry else f"new cluster with {s.near!r}"
-            example = f"  e.g. …{s.examples[0]}…" if s.examples else ""
-            print(f"{s.candidate!r} x{s.count}: {target}, distance {s.distance}{example}")
+        else:
+            for s in found:
+                target = f"variant of {s.entry} ({s.near!r})" if s.entry else f"new cluster with {s.near!r}"
+                example = f"  e.g. …{s.examples[0]}…" if s.examples else ""
+                print(f"{s.candidate!r} x{s.count}: {target}, distance {s.distance}{example}")
+        if problems.messages:
+            raise typer.Exit(RECORDS_SKIPPED)
 
 
 @app.command("import")
@@ -217,12 +239,10 @@ def qa(
 ) -> None:
     """Term QA: glossary terms of the source missing or respelled in the translation."""
     from mtrepair.glossary.qa import check_texts
-    from mtrepair.io import read_documents
 
     with cli_errors():
-        (s,) = list(read_documents([str(src)], encoding=encoding))[:1]
-        (t,) = list(read_documents([str(mt)], encoding=encoding))[:1]
-        issues = check_texts(Matcher(_load(glossary)), s.text, t.text, src_lang=src_lang, tgt_lang=tgt_lang)
+        s, t = _first_text(src, encoding), _first_text(mt, encoding)
+        issues = check_texts(Matcher(_load(glossary)), s, t, src_lang=src_lang, tgt_lang=tgt_lang)
         if fmt == "json":
             json.dump([i.__dict__ for i in issues], sys.stdout, ensure_ascii=False, indent=1)
             print()
