@@ -141,18 +141,22 @@ def orphan_fragment(doc: Document, config: Config) -> Iterator[Finding]:
 def _quote_depth(s: str, openers: str, closers: str, depth: int = 0) -> tuple[int, bool]:
     """Quote nesting after ``s`` and whether ``s`` closed a quote opened before it.
 
-    Only the quote characters are visited (one regex pass), not every character.
+    Only the quote characters are visited (one regex pass), not every character,
+    and what follows a quote mark is judged from offsets computed once (see
+    :func:`_tail_offsets`), so the pass stays linear in a block full of quote marks.
     """
     closed_outer = False
     start_depth = depth
+    dangling_from, text_end, stray_from = _tail_offsets(s)
     for m in _quote_chars(openers, closers).finditer(s):
-        ch, i = m.group(), m.start()
-        if ch in closers or (ch == '"' and depth > 0) or (ch in openers and depth > 0 and _stray_at(s, i)):
+        ch, after = m.group(), m.end()
+        stray = ch in openers and depth > 0 and after >= stray_from
+        if ch in closers or (ch == '"' and depth > 0) or stray:
             depth = max(0, depth - 1)
             if depth < start_depth:
                 closed_outer = True
                 start_depth = depth
-        elif (ch in openers or ch == '"') and not _dangling_at(s, i):
+        elif (ch in openers or ch == '"') and not dangling_from <= after < text_end:
             depth += 1
     return depth, closed_outer
 
@@ -162,18 +166,20 @@ def _quote_chars(openers: str, closers: str) -> re.Pattern[str]:
     return re.compile("[" + re.escape(openers + closers + '"') + "]")
 
 
-def _dangling_at(s: str, i: int) -> bool:
-    """An opener with only a full stop or comma after it (` “.`): it opens nothing.
+def _tail_offsets(s: str) -> tuple[int, int, int]:
+    """Where the tails that decide a quote mark's role begin in ``s``.
 
-    A bare opener at the end (`he said. “` + break) does open the next block.
+    A quote mark ending at offset ``after`` is *dangling* (`` “.``: it opens
+    nothing) when ``s[after:]`` is whitespace, then only ``.,;!?``, then
+    whitespace, with at least one such mark: that is ``dangling_from <= after <
+    text_end``. (A bare opener at the end, `he said. “` + break, does open the next
+    block.) An opener is *stray*, a misplaced closer, when only spaces and
+    ``.,;!?`` follow it: ``after >= stray_from``.
     """
-    rest = s[i + 1 :].strip()
-    return bool(rest) and not rest.strip(".,;!?")
-
-
-def _stray_at(s: str, i: int) -> bool:
-    """An opening quote followed only by punctuation to the end: a misplaced closer."""
-    return not s[i + 1 :].strip(" .,;!?")
+    text_end = len(s.rstrip())
+    run = len(s[:text_end].rstrip(".,;!?"))  # where the final run of .,;!? begins
+    dangling_from = len(s[:run].rstrip()) if run < text_end else text_end
+    return dangling_from, text_end, len(s.rstrip(" .,;!?"))
 
 
 @rule("quote_split", "structure", "a quotation split over blocks that do not reopen the quote is rejoined")
@@ -361,6 +367,11 @@ def _wrap_width(doc: Document) -> int | None:
     return width if near >= 0.8 * len(inner) else None
 
 
+# A line break with the spaces around it; leading spaces only from the start of
+# their run (linear on a long run of spaces that ends in a word, not a newline).
+_LINE_BREAK = re.compile(r"(?:(?<![^\S\n])[^\S\n]++)?\n[^\S\n]*")
+
+
 @rule("hard_wrap", "structure", "lines hard-wrapped at a fixed column inside a paragraph are unwrapped")
 def hard_wrap(doc: Document, config: Config) -> Iterator[Finding]:
     width = _wrap_width(doc)
@@ -368,7 +379,7 @@ def hard_wrap(doc: Document, config: Config) -> Iterator[Finding]:
         return
     text = doc.text
     for block in doc.blocks:
-        for m in re.finditer(r"[^\S\n]*\n[^\S\n]*", text[block.start : block.end]):
+        for m in _LINE_BREAK.finditer(text[block.start : block.end]):
             start, end = block.start + m.start(), block.start + m.end()
             line_start = text.rfind("\n", 0, start) + 1
             line = text[line_start:start]

@@ -77,7 +77,9 @@ def boilerplate(doc: Document, config: Config) -> Iterator[Finding]:
         yield finding("boilerplate", text, start, end, "", f"boilerplate removed: {lines}", 0.95)
 
 
-_TRAILING = re.compile(r"[^\S\n]+(?=\n|\Z)|\A\s+(?=\S)")
+# A run is tried from its first character only, and whole (possessive): linear on
+# a line of 100,000 spaces followed by a word (tests/test_redos.py).
+_TRAILING = re.compile(r"(?<![^\S\n])[^\S\n]++(?=\n|\Z)|\A\s+(?=\S)")
 
 
 @rule("stray_whitespace", "whitespace", "spaces at line ends and before the first word are dropped")
