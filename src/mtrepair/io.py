@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import gzip
 import io
 import json
@@ -366,6 +367,13 @@ def total_bytes(paths: list[str]) -> int:
     return total
 
 
+# Errors a write itself can raise (as opposed to errors of the caller's code in the
+# ``with`` body, which atomic_writer passes through).
+_WRITE_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EROFS") if hasattr(errno, name)
+)
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -389,11 +397,13 @@ def atomic_writer(target: Path, *, protect: tuple[Path, ...] = ()) -> Iterator[T
         os.fchmod(fd, 0o666 & ~_umask())
     except OSError as exc:
         raise OutputError(f"{target}: cannot write here ({exc.strerror})") from None
+    finishing = False
     try:
         with os.fdopen(fd, "wb") as raw:
             gz = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if target.name.endswith(".gz") else None
             fh = io.TextIOWrapper(gz or raw, encoding="utf-8", newline="")
             yield fh
+            finishing = True
             fh.flush()
             fh.detach()
             if gz is not None:
@@ -401,7 +411,13 @@ def atomic_writer(target: Path, *, protect: tuple[Path, ...] = ()) -> Iterator[T
             raw.flush()
             os.fsync(raw.fileno())
         os.replace(tmp, resolved)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        # A full disk (while writing or when flushing) or a failed rename is one line,
+        # not a traceback; other errors from the caller's own code pass through.
+        if isinstance(exc, OSError) and (finishing or exc.errno in _WRITE_ERRNOS):
+            raise OutputError(
+                f"{target}: cannot write ({exc.strerror or exc}); the previous file, if any, is unchanged"
+            ) from None
         raise

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import glob
 import hashlib
 import json
 import os
@@ -238,10 +239,17 @@ def skipped_exclusion(skip: Skipped) -> dict[str, Any]:
 
 
 def _remove_stale(target: Path) -> None:
-    """Drop temporary files a killed run left for ``target`` (atomic_writer's ``.NAME.*.tmp``)."""
+    """Drop temporary files a killed run left for ``target`` (atomic_writer's ``.NAME.*.tmp``).
+
+    The name is escaped (an input called ``*.jsonl`` or ``[1].txt`` is not a
+    pattern) and the random part mkstemp adds has no dot, so the temporary file of
+    ``x.jsonl.gz``, which another worker may be writing, is not one of ``x.jsonl``'s.
+    """
+    prefix = f".{target.name}."
     with contextlib.suppress(OSError):
-        for tmp in target.parent.glob(f".{target.name}.*.tmp"):
-            tmp.unlink()
+        for tmp in target.parent.glob(glob.escape(prefix) + "*.tmp"):
+            if "." not in tmp.name[len(prefix) : -len(".tmp")]:
+                tmp.unlink()
 
 
 class ShardWriter:
