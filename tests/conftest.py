@@ -1,15 +1,27 @@
-"""Shared fixtures: the seed articles, read-only, and a CLI runner."""
+"""Shared fixtures: the seed articles, read-only, a CLI runner, and the network guard."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from tests import netguard
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+# What every Python subprocess started during the suite runs first (it is on PYTHONPATH).
+SITECUSTOMIZE = f"""\
+import {netguard.MODULE_NAME}
+{netguard.MODULE_NAME}.install()
+"""
 
 
 def seed_path(prefix: str) -> Path:
@@ -25,3 +37,57 @@ def seed_text(prefix: str) -> str:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def guard_dir(folder: Path) -> Path:
+    """A folder to put first on a subprocess's PYTHONPATH so that it runs with the network guard."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(netguard.__file__, folder / f"{netguard.MODULE_NAME}.py")
+    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    return folder
+
+
+def read_attempts(log: Path, offset: int = 0) -> list[dict[str, str]]:
+    """The network attempts recorded in ``log`` after byte ``offset``."""
+    if not log.exists():
+        return []
+    with log.open("rb") as fh:
+        fh.seek(offset)
+        return [json.loads(line) for line in fh.read().decode("utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def network_guard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test may reach the network, in this process or in any Python subprocess.
+
+    The socket module is patched here (tests/netguard.py), and PYTHONPATH gets a
+    sitecustomize.py that patches it the same way in every subprocess (the CLI,
+    pool and Dask workers). Loopback and Unix sockets stay open. Every attempt
+    raises and is appended to the log this fixture returns.
+    """
+    folder = guard_dir(tmp_path_factory.mktemp("netguard"))
+    log = folder / "attempts.jsonl"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
+    patch.setenv(netguard.LOG_ENV, str(log))
+    netguard.install()
+    try:
+        yield log
+    finally:
+        netguard.uninstall()
+        patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def no_network_attempt(network_guard: Path) -> Iterator[None]:
+    """Fail the test during which anything tried to reach the network, even if the error was caught."""
+    offset = network_guard.stat().st_size if network_guard.exists() else 0
+    yield
+    attempts = read_attempts(network_guard, offset)
+    if attempts:
+        first = attempts[0]
+        pytest.fail(
+            f"{len(attempts)} network attempt(s) during this test, first {first['call']}"
+            f"({first['target']}) in pid {first['pid']}:\n{first['stack']}",
+            pytrace=False,
+        )
