@@ -150,8 +150,8 @@ def _insert_quote(text: str, draw: st.DrawFn) -> str:
     return text[:at] + draw(st.sampled_from(QUOTES)) + text[at:]
 
 
-def _break_after_abbreviation(text: str, draw: st.DrawFn) -> str:
-    gap = draw(st.sampled_from(("\n\n\n\n", "\n\n", "\n")))
+def _break_after_abbreviation(text: str, draw: st.DrawFn, gap: str | None = None) -> str:
+    gap = gap or draw(st.sampled_from(("\n\n\n\n", "\n\n", "\n")))
     return text.replace("U.S. ", "U.S." + gap)
 
 
@@ -165,29 +165,65 @@ def _hyphenate(text: str, draw: st.DrawFn) -> str:
     return " ".join(words)
 
 
+# Seed 002: a quotation torn by a sentence joint, and its comparative tail.
+QUOTE_SPLITS = (
+    "He said “The attack on the base was not going well.{joint}But at the same time the convoy left.”",
+    "“We are weaker in the US air.{joint}Strikes than before,” the commander said.",
+    "The statement said “the drones struck{joint}the embassy compound”.",
+)
+DANGLING = (" “.", " “", "”.", " ”", " «", "\u00a0“.")
+
+
 @st.composite
 def damaged_text(draw: st.DrawFn) -> str:
-    """Generated news paragraphs with BRIEF §3 damage injected at drawn places."""
+    """Generated news paragraphs with BRIEF §3 damage injected at drawn places.
+
+    Half the documents write every sentence joint as four newlines and every
+    paragraph break as two (seed 002's style, which ``paragraph_joint`` learns);
+    the others mix joints and gaps at random.
+    """
     paragraphs = draw(st.lists(paragraph, min_size=1, max_size=5))
+    seed_002_style = draw(st.booleans())
     blocks: list[str] = []
     for sentences in paragraphs:
-        joint = draw(st.sampled_from((" ", " ", " ", "\n\n\n\n", "\n\n")))
+        # A hard-wrapped paragraph is one long line first (the wrap needs several lines).
+        wrap = None if seed_002_style else draw(st.sampled_from((None, None, 60, 70)))
+        joints = ("\n\n\n\n",) if seed_002_style else (" ", " ", " ", "\n\n\n\n", "\n\n")
+        joint = " " if wrap else draw(st.sampled_from(joints))
+        if wrap:
+            sentences = sentences + draw(st.lists(sentence(), min_size=2, max_size=4))
         para = joint.join(sentences)
         for _ in range(draw(st.integers(0, 3))):
-            kind = draw(st.sampled_from(("double", "abbr", "quote", "hyphen", "orphan", "nbsp")))
+            kind = draw(
+                st.sampled_from(
+                    ("double", "abbr", "abbr", "quote", "dangling", "split", "hyphen", "orphan", "nbsp")
+                )
+            )
             if kind == "double":
                 para = _double_a_word(para, draw)
             elif kind == "abbr":
-                para = _break_after_abbreviation(para, draw)
+                para += " Officials near the U.S. " + draw(
+                    st.sampled_from(("diplomats", "embassy", "troops"))
+                )
+                para = _break_after_abbreviation(
+                    para + " left.", draw, "\n\n\n\n" if seed_002_style else None
+                )
             elif kind == "quote":
                 para = _insert_quote(para, draw)
+            elif kind == "dangling":
+                para += draw(st.sampled_from(DANGLING))
+            elif kind == "split":
+                para += " " + draw(st.sampled_from(QUOTE_SPLITS)).format(
+                    joint=draw(st.sampled_from(("\n\n\n\n", "\n\n")))
+                )
             elif kind == "hyphen":
                 para = _hyphenate(para, draw)
             elif kind == "orphan":
-                para = para + "\n\n" + draw(st.sampled_from(ORPHAN_CLAUSES))
+                para = (
+                    para + ("\n\n\n\n" if seed_002_style else "\n\n") + draw(st.sampled_from(ORPHAN_CLAUSES))
+                )
             else:
                 para = para + "\u00a0"
-        wrap = draw(st.sampled_from((None, None, None, 60, 70)))
         if wrap and "\n" not in para:
             para = textwrap.fill(para, wrap, break_long_words=False, break_on_hyphens=False)
         blocks.append(para)
@@ -196,7 +232,7 @@ def damaged_text(draw: st.DrawFn) -> str:
             blocks.append(draw(st.sampled_from(BOILERPLATE)))
         elif extra == 1:
             blocks.append(draw(st.sampled_from(KEEP_LINES)))
-    seps = st.sampled_from(("\n\n", "\n\n", "\n", "\n\n\n\n"))
+    seps = st.sampled_from(("\n\n",) if seed_002_style else ("\n\n", "\n\n", "\n", "\n\n\n\n"))
     text = "".join(b + draw(seps) for b in blocks)
     text = text.rstrip("\n") + draw(st.sampled_from(("", "\n", "\n\n\n")))
     if draw(st.integers(0, 4)) == 0:

@@ -13,12 +13,14 @@ and, for some, the property tests.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import gzip
 import io
 import itertools
 import json
 import math
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
@@ -221,6 +223,7 @@ def _workdir() -> Path:
     global _WORKDIR
     if _WORKDIR is None:
         _WORKDIR = Path(tempfile.mkdtemp(prefix="mtrepair-fuzz-"))
+        atexit.register(shutil.rmtree, _WORKDIR, ignore_errors=True)
     return _WORKDIR
 
 

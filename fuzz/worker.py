@@ -29,6 +29,7 @@ import faulthandler
 import importlib
 import json
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -186,6 +187,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.target not in targets.TARGETS:
         parser.error(f"unknown target {args.target!r}; known: {', '.join(targets.TARGETS)}")
     args.workdir.mkdir(parents=True, exist_ok=True)
+    # Scratch files of the targets go under the work folder: libFuzzer ends the
+    # process without running atexit handlers, so the runner clears them.
+    scratch = args.workdir / "tmp"
+    scratch.mkdir(exist_ok=True)
+    tempfile.tempdir = str(scratch)
     if args.engine == "decode":
         if args.artifact is None:
             parser.error("decode needs the artifact path")
