@@ -226,13 +226,21 @@ class E5Backend:
         return _normalize(np.concatenate([self._model.query(b) for b in _batches(texts)], axis=0))
 
 
-def _existing_dir(name: str, model_path: Path) -> Path:
+def model_directory(model_path: Path, what: str) -> Path:
+    """``model_path`` resolved, or a :class:`ConfigError` saying why it cannot be a local HF model.
+
+    ``what`` names the option or backend in the message (``backend 'hf'``, ``--lm``).
+    """
     path = Path(model_path).expanduser()
     if not path.is_dir():
-        raise ConfigError(f"backend {name!r}: model path {path} is not a directory")
+        raise ConfigError(f"{what}: {path} is not a directory (pass a local Hugging Face model directory)")
     if not (path / "config.json").is_file():
-        raise ConfigError(f"backend {name!r}: {path} has no config.json (not a Hugging Face model directory)")
+        raise ConfigError(f"{what}: {path} has no config.json (not a Hugging Face model directory)")
     return path.resolve()
+
+
+def _existing_dir(name: str, model_path: Path) -> Path:
+    return model_directory(model_path, f"backend {name!r}")
 
 
 def minilm(model_path: Path | None = None) -> Backend:

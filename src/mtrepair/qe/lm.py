@@ -97,12 +97,9 @@ def _first_line(exc: BaseException) -> str:
 
 def model_dir(path: Path) -> Path:
     """``path`` resolved, or a :class:`ConfigError` if it cannot be a model directory."""
-    p = Path(path).expanduser()
-    if not p.is_dir():
-        raise ConfigError(f"--lm: {p} is not a directory (pass a local Hugging Face model directory)")
-    if not (p / "config.json").is_file():
-        raise ConfigError(f"--lm: {p} has no config.json (not a Hugging Face model directory)")
-    return p.resolve()
+    from mtrepair.align.neural import model_directory
+
+    return model_directory(path, "--lm")
 
 
 def kind_of(config: Any) -> str:
