@@ -27,7 +27,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -41,7 +40,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_clean import _load_average, _mtrepair_command, machine_info, time_ftfy
+from benchmarks.bench_clean import _load_average, _mtrepair_command, _vm_hwm_mb, machine_info, time_ftfy
 from benchmarks.make_corpus import MB, ROOT, generate
 
 DEFAULT_CORPUS_DIR = ROOT / "benchmarks" / "corpus" / "scale"
@@ -127,15 +126,6 @@ def _cpu_s(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
-def _hwm_kb(pid: int) -> int | None:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    m = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
-    return int(m.group(1)) if m else None
-
-
 def run_clean(corpus: Path, out: Path, workers: int, text_bytes: int, docs: int) -> dict[str, Any]:
     """``mtrepair clean CORPUS/ --format jsonl -o OUT/ --workers N``, timed, with peak RSS per process."""
     shutil.rmtree(out, ignore_errors=True)
@@ -152,7 +142,7 @@ def run_clean(corpus: Path, out: Path, workers: int, text_bytes: int, docs: int)
         "--log-every",
         "0",
     ]
-    peaks: dict[int, int] = {}
+    peaks: dict[int, float] = {}  # MB
     cpus: dict[int, float] = {}
     load_before = _load_average()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -161,9 +151,9 @@ def run_clean(corpus: Path, out: Path, workers: int, text_bytes: int, docs: int)
         assert proc.stderr is not None
         while True:
             for pid in _descendants(proc.pid):
-                hwm = _hwm_kb(pid)
+                hwm = _vm_hwm_mb(pid)
                 if hwm is not None:
-                    peaks[pid] = max(peaks.get(pid, 0), hwm)
+                    peaks[pid] = max(peaks.get(pid, 0.0), hwm)
                 cpu_s = _cpu_s(pid)
                 if cpu_s is not None:
                     cpus[pid] = max(cpus.get(pid, 0.0), cpu_s)
@@ -180,8 +170,8 @@ def run_clean(corpus: Path, out: Path, workers: int, text_bytes: int, docs: int)
     # The main process is waited for: its exact figure; the others as last polled (<= 50 ms short).
     main_cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     cpu = max(main_cpu, cpus.get(proc.pid, 0.0)) + sum(v for pid, v in cpus.items() if pid != proc.pid)
-    main_peak = peaks.get(proc.pid, 0)
-    others = sorted((kb for pid, kb in peaks.items() if pid != proc.pid), reverse=True)
+    main_peak = peaks.get(proc.pid, 0.0)
+    others = sorted((mb for pid, mb in peaks.items() if pid != proc.pid), reverse=True)
     return {
         "command": f"mtrepair clean {corpus.name}/ --format jsonl -o {out.name}/ --workers {workers}",
         "workers": workers,
@@ -192,9 +182,9 @@ def run_clean(corpus: Path, out: Path, workers: int, text_bytes: int, docs: int)
         "docs_per_s": round(docs / seconds, 1),
         "cpu_seconds": round(cpu, 2),
         "cpu_mb_per_s": round(text_bytes / MB / cpu, 3) if cpu else None,
-        "peak_rss_main_mb": round(main_peak * 1024 / MB, 1),
-        "peak_rss_other_processes_mb": [round(kb * 1024 / MB, 1) for kb in others],
-        "peak_rss_total_mb": round(sum(peaks.values()) * 1024 / MB, 1),
+        "peak_rss_main_mb": main_peak,
+        "peak_rss_other_processes_mb": others,
+        "peak_rss_total_mb": round(sum(peaks.values()), 1),
         "summary": stderr.splitlines()[-1] if stderr else "",
         "load_average_before": load_before,
         "load_average_after": _load_average(),
