@@ -364,7 +364,7 @@ class ReviewWriter:
             orig_marks.append(a)
             rep_marks.append(b)
         heat_o, strip_o = self._heat(n, "o", original)
-        heat_r, strip_r = self._heat(n, "r", repaired)
+        heat_r, strip_r = self._heat(n, "r", repaired, entry.get("garble"))
 
         w = self.spool.write
         w(f'<section class="doc" id="doc-{n}" data-label="{n}: {esc(doc_id)}" aria-labelledby="doc-{n}-h">\n')
@@ -423,20 +423,34 @@ class ReviewWriter:
         span = (int(f["start"]), int(f["end"]))
         return _pair(f"d{n}f{i + 1}", "flag", f"f-{fam}", rule, conf, tip, span, out, 1)
 
-    def _heat(self, n: int, side: str, text: str) -> tuple[list[Mark], str]:
-        """Sentence marks shaded by garble score and the strip above the column."""
+    def _heat(
+        self, n: int, side: str, text: str, scored_block: Mapping[str, Any] | None = None
+    ) -> tuple[list[Mark], str]:
+        """Sentence marks shaded by garble score and the strip above the column.
+
+        ``scored_block`` is the report entry's ``garble`` block when the worker
+        already scored this text (``clean --report/--html``): it is shown as is,
+        so the page and the report agree and nothing is scored twice.
+        """
         if self.garble is None or not text.strip():
             return [], ""
+        from mtrepair.align import Unit
         from mtrepair.align.units import units
 
-        sents = units(text, "sentences", self.lang)
+        if scored_block is not None:
+            rows = scored_block.get("sentences", [])
+            spans = [(int(r["start"]), int(r["end"])) for r in rows]
+            sents = [Unit(a, b, text[a:b]) for a, b in spans]
+            scored = [(float(r["score"]), ", ".join(r.get("reasons", []))) for r in rows]
+        else:
+            sents = units(text, "sentences", self.lang)
+            try:
+                scored = self.garble([s.text for s in sents]) if sents else []
+            except Exception as exc:  # an optional decoration must never fail a clean run
+                self.garble = None
+                self.garble_note = f"mtrepair.qe failed ({type(exc).__name__}: {exc})"
+                return [], ""
         if not sents:
-            return [], ""
-        try:
-            scored = self.garble([s.text for s in sents])
-        except Exception as exc:  # an optional decoration must never fail a clean run
-            self.garble = None
-            self.garble_note = f"mtrepair.qe failed ({type(exc).__name__}: {exc})"
             return [], ""
         marks: list[Mark] = []
         cells: list[str] = []
