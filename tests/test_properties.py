@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from mtrepair import clean_text, replay, undo
+from mtrepair import clean_text, langdata, replay, undo
 from mtrepair.model import Step
 
 # Hypothesis's pytest plugin caches the constants of local modules under
@@ -28,7 +28,15 @@ set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "mtrepair-hypothesis")
 
 # Modest budgets: the whole suite has to stay well under a minute (2 cores). No
 # example database: tests must not write into the source tree (.hypothesis/).
-_FUZZ = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: `make test` must give the same verdict on every run; exploring new
+# inputs is `make fuzz`'s job (fuzz/README.md).
+_FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 # Generated articles are a few hundred words each: fewer of them.
 _FUZZ_DOCS = settings(_FUZZ, max_examples=100)
 
@@ -81,7 +89,16 @@ _VERBS = ("hit", "struck", "targeted", "reached", "circled", "left", "guarded", 
 _OTHERS = ("the", "a", "near", "in", "western", "Iraqi", "Syria’s", "two", "three", "heavily", "fortified")
 
 
-_free_word = st.text(alphabet="abcdefghijklmnoprstuvwyzéüç", min_size=2, max_size=9)
+# A random word is never a known abbreviation: "vs." ending a paragraph is exactly the
+# break-after-an-abbreviation damage clean repairs, so prose holding it is not "undamaged".
+_ABBREVIATIONS = frozenset(
+    a.lower().rstrip(".")
+    for lang in langdata.LANGUAGES
+    for a in langdata.load(lang).abbreviations | langdata.load(lang).title_abbreviations
+)
+_free_word = st.text(alphabet="abcdefghijklmnoprstuvwyzéüç", min_size=2, max_size=9).filter(
+    lambda w: w not in _ABBREVIATIONS
+)
 
 
 @st.composite
@@ -251,6 +268,7 @@ def test_clean_is_idempotent_on_damaged_news(text: str) -> None:
 
 @_FUZZ_DOCS
 @given(clean_news)
+@example("The rocket, hit, said “rocket hit”. The rocket, hit, vs. The aa.")
 def test_undamaged_news_is_left_alone(text: str) -> None:
     result = clean_text(text)
     assert result.text == text
