@@ -154,7 +154,14 @@ def clean_corpus(
         tasks = todo
     if garble is None:
         garble = report is not None or html is not None
-    job = Job(config, reference, entries=report_dir is not None, garble=garble)
+    # Only a single report and the review page read every step in this process.
+    job = Job(
+        config,
+        reference,
+        entries=report_dir is not None,
+        garble=garble,
+        steps=report is not None or html is not None,
+    )
     if progress is not None:
         progress.start(sum(input_bytes(t.path) for t in tasks))
     if engine == "dask":
@@ -210,13 +217,13 @@ def clean_corpus(
                     progress.advance(1, doc.nbytes)
                 continue
             result, extra = outcome.result, outcome.extra
-            n_edits, n_flags = len(result.edits), len(result.flags)
+            n_edits, n_flags = outcome.edits, outcome.flags
             header = ""
             if headers and not mirror:
                 header = f"{'' if summary.documents == 0 else chr(10)}==> {doc.id} <==\n"
-            rendered = render(doc, result, fmt, header=header, newline=headers)
+            rendered = render(doc, outcome, fmt, header=header, newline=headers)
             if shard is not None:
-                shard.add(doc, result, rendered, outcome.entry)
+                shard.add(doc, outcome, rendered)
             if not mirror:
                 assert sink is not None
                 sink.write(rendered)

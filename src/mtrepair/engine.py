@@ -70,17 +70,41 @@ class Job:
     config: Config
     reference: ReferenceSpec | None = None
     entries: bool = False  # build each document's report entry in the worker (--report-dir)
+    steps: bool = True  # send every step back to the main process (a --report or --html page reads them)
     garble: bool = False  # score every output sentence (mtrepair.qe.sentences) into the entry
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """One cleaned document, or why it could not be cleaned (``result`` is None)."""
+    """One cleaned document, or why it could not be cleaned (``result`` is None).
+
+    ``edits`` and ``flags`` count the result's steps. They are kept apart because
+    a worker of a run that needs no steps in the main process (no ``--report``,
+    no ``--html``) sends back only the repaired text and metadata: unpickling 90
+    edits per document made the main process the bottleneck of a two-worker run.
+    Such a result comes back with no steps (``detached``) and, once it has
+    arrived, the original text the main process kept.
+    """
 
     result: Result | None
     extra: dict[str, Any] = field(default_factory=dict)
     entry: dict[str, Any] | None = None
     error: str | None = None
+    edits: int = 0
+    flags: int = 0
+    detached: bool = False
+
+    def travel(self) -> Outcome:
+        """The outcome as a worker sends it when the main process needs no steps."""
+        if self.result is None or self.detached:
+            return self
+        return replace(self, result=Result("", self.result.text, (), self.result.metadata), detached=True)
+
+    def arrive(self, original: str) -> Outcome:
+        """The travelled outcome with the original text put back."""
+        if self.result is None or not self.detached:
+            return self
+        return replace(self, result=replace(self.result, original=original), detached=False)
 
 
 def process(doc: SourceDoc, job: Job) -> Outcome:
@@ -113,7 +137,9 @@ def process(doc: SourceDoc, job: Job) -> Outcome:
         raise
     except Exception as exc:
         return Outcome(None, error=f"repair failed: {type(exc).__name__}: {exc}")
-    return Outcome(result, extra, entry)
+    edits = sum(len(s.edits) for s in result.steps)
+    flags = sum(len(s.flags) for s in result.steps)
+    return Outcome(result, extra, entry, edits=edits, flags=flags)
 
 
 # --- the worker side: one Job per worker process, unpickled once
@@ -147,8 +173,10 @@ def _init_worker(blob: bytes) -> None:
 
 
 def _clean_batch(docs: list[SourceDoc]) -> list[Outcome]:
-    assert _WORKER_JOB is not None, "worker not initialized"
-    return [process(doc, _WORKER_JOB) for doc in docs]
+    job = _WORKER_JOB
+    assert job is not None, "worker not initialized"
+    outcomes = [process(doc, job) for doc in docs]
+    return outcomes if job.steps else [o.travel() for o in outcomes]
 
 
 def pickled(job: Job) -> bytes:
@@ -246,7 +274,10 @@ def _pooled(source: Iterator[Item], blob: bytes, workers: int) -> Iterator[Item]
                 "a worker process died (killed, or out of memory); rerun with --resume to go on"
             ) from None
         for item in items:
-            yield replace(item, outcome=next(outcomes)) if isinstance(item, Processed) else item
+            if isinstance(item, Processed):
+                yield replace(item, outcome=next(outcomes).arrive(item.doc.text))
+            else:
+                yield item
 
     pool = _pool(blob, workers)
     try:

@@ -35,11 +35,11 @@ from typing import IO, TYPE_CHECKING, Any
 from mtrepair import __version__
 from mtrepair.errors import OutputError
 from mtrepair.io import ReadProblems, Skipped, SourceDoc, atomic_writer, is_jsonl
-from mtrepair.model import Result
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from mtrepair.config import Config
     from mtrepair.corpus import ReferenceSpec
+    from mtrepair.engine import Outcome
 
 MARKER_FORMAT = 1
 MARKER_SUFFIX = ".done"
@@ -209,14 +209,17 @@ def jsonl_record(doc: SourceDoc, text: str, metadata: dict[str, str], edits: int
     return json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def render(doc: SourceDoc, result: Result, fmt: str, *, header: str = "", newline: bool = False) -> str:
+def render(doc: SourceDoc, outcome: Outcome, fmt: str, *, header: str = "", newline: bool = False) -> str:
     """A cleaned document as written to the output: a JSONL line, or its text.
 
     ``header`` goes before the text (the ``==> id <==`` lines of several inputs
     on one stream); ``newline`` ends a text that does not end with one.
     """
+    result = outcome.result
+    if result is None:
+        raise ValueError("a document that could not be cleaned has no output")
     if fmt == "jsonl":
-        return jsonl_record(doc, result.text, result.metadata, len(result.edits), len(result.flags))
+        return jsonl_record(doc, result.text, result.metadata, outcome.edits, outcome.flags)
     tail = "\n" if newline and not result.text.endswith("\n") else ""
     return header + result.text + tail
 
@@ -299,19 +302,21 @@ class ShardWriter:
             error = exc if exc is not None else RuntimeError("shard left without commit")
             self._stack.__exit__(type(error), error, tb)
 
-    def add(self, doc: SourceDoc, result: Result, rendered: str, entry: dict[str, Any] | None) -> None:
+    def add(self, doc: SourceDoc, outcome: Outcome, rendered: str) -> None:
         """One cleaned document: its rendered output and (with ``--report-dir``) its report entry."""
+        if outcome.result is None:
+            raise ValueError("a document that could not be cleaned is excluded, not added")
         if self.out is not None:
             self.out.write(rendered)
         if self._report is not None:
-            if entry is None:
+            if outcome.entry is None:
                 raise ValueError("a report entry is needed when the shard writes a report")
-            self._report.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._report.write(json.dumps(outcome.entry, ensure_ascii=False) + "\n")
         s = self.summary
         s.documents += 1
-        s.changed += result.changed
-        s.edits += len(result.edits)
-        s.flags += len(result.flags)
+        s.changed += outcome.result.changed
+        s.edits += outcome.edits
+        s.flags += outcome.flags
         s.bytes += doc.nbytes
 
     def exclude(self, doc: SourceDoc, reason: str) -> None:
@@ -409,8 +414,8 @@ def clean_shard(task: ShardTask, job: Any) -> ShardSummary:
             if outcome.result is None:
                 writer.exclude(doc, outcome.error or "repair failed")
                 continue
-            rendered = render(doc, outcome.result, task.fmt, newline=task.newline)
-            writer.add(doc, outcome.result, rendered, outcome.entry)
+            rendered = render(doc, outcome, task.fmt, newline=task.newline)
+            writer.add(doc, outcome, rendered)
         summary = writer.commit(problems)
     summary.problems = problems.messages + summary.problems
     return summary
