@@ -6,6 +6,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from mtrepair.config import Config
 from mtrepair.model import Finding
@@ -56,6 +57,18 @@ def _block_end(text: str, pos: int) -> int:
 
 
 _AFTER_DANGLING = ".,;!?"  # with whitespace: what may follow a quote mark that opens nothing
+
+
+@cache
+def _dangling(openers: str) -> re.Pattern[str]:
+    """An opening quote mark with nothing after it but ``.!?,;`` before its line ends.
+
+    The quote mark comes first, so the scan skips to quote marks instead of trying
+    a match at every character (4x faster on news text); the spaces before it are
+    added by the caller. Every run is taken whole (possessive): linear on long
+    runs of spaces (tests/test_redos.py).
+    """
+    return re.compile(rf"([{re.escape(openers)}])[^\S\n]*+([.!?,;]?)(?=[^\S\n]*(?:\n|\Z))")
 
 
 class _Region:
@@ -137,29 +150,26 @@ def stray_quote(doc: Document, config: Config) -> Iterator[Finding]:
     openers, closers = doc.data.opening_quotes, doc.data.closing_quotes
     if not openers:
         return
-    # Leading spaces are taken from the start of their run only, and every run whole
-    # (possessive): linear on long runs of spaces (tests/test_redos.py).
-    pattern = re.compile(
-        rf"(?:(?<![^\S\n])[^\S\n]++)?([{re.escape(openers)}])[^\S\n]*+([.!?,;]?)(?=[^\S\n]*(?:\n|\Z))"
-    )
     pairs = dict(doc.data.quotes)
     region: _Region | None = None
-    for m in pattern.finditer(text):
-        if region is None or m.start() >= region.end:
+    for m in _dangling(openers).finditer(text):
+        # The finding takes the spaces before the quote mark too, back to the start of
+        # their run. A match ends on its own line, so runs never overlap a match.
+        first = m.start()
+        while first and text[first - 1] != "\n" and text[first - 1].isspace():
+            first -= 1
+        if region is None or first >= region.end:
             # Regions come in order: look back for the blank line only as far as the last one.
-            if region is None:
-                start = _block_start(text, m.start())
-            else:
-                start = text.rfind("\n\n", region.end, m.start()) + 2
+            start = _block_start(text, first) if region is None else text.rfind("\n\n", region.end, first) + 2
             region = _Region(text, start, _block_end(text, m.end()), openers, closers)
-        last = region.last_nonspace(m.start())
+        last = region.last_nonspace(first)
         if last is None:  # nothing before it in its block
             continue
         # A line wrapped right after an opening quote (`30 “` / `Grad” rockets`): the
         # quotation it opens closes later in the paragraph, so it is not dangling.
         if region.closes_after(m.end()):
             continue
-        depth = region.depth_before(m.start())
+        depth = region.depth_before(first)
         punct, previous = m.group(2), text[last]
         if depth > 0:
             closer = pairs[m.group(1)]
@@ -168,7 +178,7 @@ def stray_quote(doc: Document, config: Config) -> Iterator[Finding]:
         else:
             repl = "" if previous in ".!?…" + closers + '"' else punct
             msg = f"dangling {m.group(1)!r} after a closed quotation removed"
-        yield finding("stray_quote", text, m.start(), m.end(), repl, msg, 0.8)
+        yield finding("stray_quote", text, first, m.end(), repl, msg, 0.8)
 
 
 @rule(
