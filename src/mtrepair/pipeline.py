@@ -99,6 +99,10 @@ def clean_text(text: str, config: Config | None = None) -> Result:
     rules = active_rules(config)
     steps: list[Step] = []
     current = text
+    # What each rule last read and found nothing in, per language: a rule is a pure
+    # function of the text, so reading the same text again finds nothing again. In
+    # the confirming round this skips every rule after the last one that edited.
+    idle: dict[str, tuple[str, str]] = {}
     for round_no in range(config.max_rounds):
         # Guess the language afresh each round: a repair can remove the words the
         # guess rested on (the "by" of a removed banner), and the round that finds
@@ -109,9 +113,13 @@ def clean_text(text: str, config: Config | None = None) -> Result:
         for r in rules:
             if round_no and not r.repairs:
                 continue
+            seen = idle.get(r.name)
+            if seen is not None and seen[0] is current and seen[1] == lang:
+                continue
             found = [f for f in r.detect(doc, config) if f.confidence >= config.min_confidence]
             edits, flags = resolve(found, len(current))
             if not edits and not flags:
+                idle[r.name] = (current, lang)
                 continue
             steps.append(Step(r.name, edits, flags))
             if edits:

@@ -117,8 +117,9 @@ def _suspicious(words: list[str], lang: str) -> bool:
     "une", "les"), so a French sentence can pass as known words; a run of
     another language's stopwords is the second sign.
     """
-    unknown = sum(1 for w in words if w not in _vocabulary(lang))
-    foreign = sum(1 for w in words if w in _foreign_stopwords(lang))
+    known, foreign_words = _vocabulary(lang), _foreign_stopwords(lang)
+    unknown = len(words) - sum(map(known.__contains__, words))
+    foreign = sum(map(foreign_words.__contains__, words))
     return unknown >= 0.5 * len(words) or foreign >= max(2, 0.2 * len(words))
 
 
