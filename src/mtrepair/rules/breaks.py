@@ -240,6 +240,8 @@ def learn_joint_lengths(doc: Document) -> frozenset[int]:
     newlines are joints and two are paragraphs; a document with one gap style has
     no joints.
     """
+    if len({gap.newlines for gap in doc.gaps}) < 2:
+        return frozenset()  # one gap style: nothing is longer than the shortest
     pairs = list(_block_pairs(doc))
     if not pairs:
         return frozenset()
@@ -358,8 +360,11 @@ def _wrap_width(doc: Document) -> int | None:
     block, most of them within 25% of the longest such line (40–100 columns).
     """
     inner: list[int] = []
+    text = doc.text
     for block in doc.blocks:
-        lines = doc.text[block.start : block.end].split("\n")
+        if text.find("\n", block.start, block.end) < 0:
+            continue  # one line: no line is followed by another of its block
+        lines = text[block.start : block.end].split("\n")
         inner.extend(len(ln.rstrip()) for ln in lines[:-1])
     if len(inner) < 5:
         return None
