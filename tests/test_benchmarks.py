@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from benchmarks import bench_clean, make_corpus, profile_clean
 
+from mtrepair.config import Config
 from mtrepair.registry import RULES
 from mtrepair.rules import PIPELINE
 
@@ -127,4 +128,13 @@ def test_rule_timing_covers_every_rule_and_restores_the_registry() -> None:
     assert total > 0
     assert set(spent) == set(PIPELINE)
     assert all(seconds >= 0 for seconds in spent.values()) and sum(spent.values()) <= total
+    assert before == RULES
+
+
+def test_round_timing_starts_a_round_at_the_first_rule_and_restores_the_registry() -> None:
+    before = dict(RULES)
+    damaged = "Colonel Colonel Marotto said.\r\n\r\nThe U.S.\n\n\n\nofficials agreed.\n"
+    total, by_round = profile_clean.time_rounds([*make_corpus.load_seeds(), damaged], Config())
+    assert by_round.keys() >= {1, 2}  # every damaged document gets a confirming round
+    assert sum(by_round.values()) <= total
     assert before == RULES
