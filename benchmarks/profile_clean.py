@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
@@ -45,15 +45,19 @@ def _warm_up() -> None:
         mtrepair.clean_text(text)
 
 
-def time_rules(texts: Sequence[str]) -> tuple[float, dict[str, float]]:
-    """Wall seconds of ``clean_text`` over ``texts`` and of each rule's detector within it."""
-    spent: dict[str, float] = defaultdict(float)
+def _instrumented(
+    texts: Sequence[str],
+    config: Config,
+    observe: Callable[[str, float], None],
+    new_document: Callable[[], None],
+) -> float:
+    """Wall seconds of ``clean_text`` over ``texts``, telling ``observe`` each rule call's seconds."""
 
     def timed(name: str, detect: Detector) -> Detector:
-        def run(doc: Document, config: Config) -> Iterable[Finding]:
+        def run(doc: Document, cfg: Config) -> Iterable[Finding]:
             start = time.perf_counter()
-            found = list(detect(doc, config))
-            spent[name] += time.perf_counter() - start
+            found = list(detect(doc, cfg))
+            observe(name, time.perf_counter() - start)
             return found
 
         return run
@@ -65,10 +69,21 @@ def time_rules(texts: Sequence[str]) -> tuple[float, dict[str, float]]:
             RULES[name] = dataclasses.replace(r, detect=timed(name, r.detect))
         start = time.perf_counter()
         for text in texts:
-            mtrepair.clean_text(text)
-        total = time.perf_counter() - start
+            new_document()
+            mtrepair.clean_text(text, config)
+        return time.perf_counter() - start
     finally:
         RULES.update(originals)
+
+
+def time_rules(texts: Sequence[str]) -> tuple[float, dict[str, float]]:
+    """Wall seconds of ``clean_text`` over ``texts`` and of each rule's detector within it."""
+    spent: dict[str, float] = defaultdict(float)
+
+    def observe(name: str, seconds: float) -> None:
+        spent[name] += seconds
+
+    total = _instrumented(texts, Config(), observe, lambda: None)
     return total, dict(spent)
 
 
@@ -83,29 +98,15 @@ def time_rounds(texts: Sequence[str], config: Config) -> tuple[float, dict[int, 
     by_round: dict[int, float] = defaultdict(float)
     current = [0]
 
-    def timed(name: str, detect: Detector) -> Detector:
-        def run(doc: Document, cfg: Config) -> Iterable[Finding]:
-            if name == first:
-                current[0] += 1
-            start = time.perf_counter()
-            found = list(detect(doc, cfg))
-            by_round[current[0]] += time.perf_counter() - start
-            return found
+    def observe(name: str, seconds: float) -> None:
+        if name == first:
+            current[0] += 1
+        by_round[current[0]] += seconds
 
-        return run
+    def new_document() -> None:
+        current[0] = 0
 
-    originals = dict(RULES)
-    _warm_up()
-    try:
-        for name, r in originals.items():
-            RULES[name] = dataclasses.replace(r, detect=timed(name, r.detect))
-        start = time.perf_counter()
-        for text in texts:
-            current[0] = 0
-            mtrepair.clean_text(text, config)
-        total = time.perf_counter() - start
-    finally:
-        RULES.update(originals)
+    total = _instrumented(texts, config, observe, new_document)
     return total, dict(by_round)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -238,6 +239,36 @@ def test_job_travels_once_and_is_kept_per_worker() -> None:
     job = job_from(blob)
     assert job_from(blob) is job
     assert job.config.terms is not None and job.config.terms.find("Ain al-Assad air base")
+
+
+def test_an_outcome_travels_without_its_steps_and_arrives_whole() -> None:
+    """What a worker sends when no report needs the edits: text, metadata, counts; the original comes back."""
+    from mtrepair.engine import process
+    from mtrepair.io import SourceDoc
+
+    text = "date: 2021-07-08 Army Colonel Colonel spokesman said.\r\n"
+    doc = SourceDoc(id="d", text=text, source="x.txt", rel="x.txt", kind="text")
+    full = process(doc, Job(plain()))
+    assert full.result is not None and full.edits >= 2 and not full.detached
+    slim = full.travel()
+    assert slim.detached and slim.result is not None
+    assert slim.result.steps == () and slim.result.original == ""
+    assert len(pickle.dumps(slim)) < len(pickle.dumps(full)) / 2
+    back = pickle.loads(pickle.dumps(slim)).arrive(text)
+    assert back.result is not None and not back.detached
+    assert back.result.original == text and back.result.text == full.result.text
+    assert back.result.metadata == full.result.metadata and back.result.changed
+    assert (back.edits, back.flags) == (full.edits, full.flags)
+    assert back.arrive("other") is back  # arriving twice changes nothing
+
+
+def test_two_workers_count_the_same_edits_without_sending_them(corpus: Path, tmp_path: Path) -> None:
+    summaries = [
+        mtrepair.clean_corpus([str(corpus)], config=plain(), out=f"{tmp_path}/w{n}/", fmt="jsonl", workers=n)
+        for n in (1, 2)
+    ]
+    counts = [(s.documents, s.changed, s.edits, s.flags, s.excluded) for s in summaries]
+    assert counts[0] == counts[1] and counts[0][2] > 0
 
 
 def test_bench_scale_builds_shards_and_repeats_them(tmp_path: Path) -> None:
