@@ -219,7 +219,7 @@ def derived(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The three ratios the issue asks for, from the median runs and paired within each round.
 
     Paired ratios compare runs made one after the other, so a slow spell of the
-    machine (seen here: the same command at 0.86 and 0.61 MB/s ten minutes apart,
+    machine (seen here: the same command at 0.86 and 0.61 MB/s a quarter of an hour apart,
     nothing else running) moves both sides of a pair; their median is the figure
     to quote, the median runs' ratios are kept beside it.
     """
@@ -345,6 +345,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--rss-only", action="store_true", help="only the two peak-RSS runs (e.g. with --rss-large-mb 1000)"
     )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     if args.rss_only:
         return rss_only(args)
 
