@@ -5,15 +5,36 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.configuration import set_hypothesis_home_dir
 from typer.testing import CliRunner
 
 from tests import netguard
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis's pytest plugin caches the constants of local modules under
+# ./.hypothesis while collecting, before any fixture runs, even without an example
+# database. Tests must not write into the source tree: point it at the temp dir,
+# here, before any test module is collected.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "mtrepair-hypothesis")
+# Every property test: no example database (nothing written into the source tree),
+# no deadline (2 shared cores), and derandomized: `make test` must give the same
+# verdict on every run; exploring new inputs is `make fuzz`'s job (fuzz/README.md).
+# Test modules set only their budgets (max_examples).
+settings.register_profile(
+    "mtrepair-tests",
+    database=None,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("mtrepair-tests")
 SEEDS = ROOT / "seeds"
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
 

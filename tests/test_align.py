@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 from benchmarks import bench_align
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -221,7 +221,7 @@ _WORDS = [
 _sentence = st.lists(st.sampled_from(_WORDS), min_size=0, max_size=12).map(lambda w: " ".join(w) + ".")
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(
     garbled=st.lists(_sentence, max_size=40),
     clean=st.lists(_sentence, max_size=40),

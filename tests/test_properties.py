@@ -10,33 +10,17 @@ including inputs made by injecting the damage of BRIEF §3 into clean sentences.
 
 from __future__ import annotations
 
-import tempfile
 import textwrap
-from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 
 from mtrepair import clean_text, langdata, replay, undo
 from mtrepair.model import Step
 
-# Hypothesis's pytest plugin caches the constants of local modules under
-# ./.hypothesis while collecting, before any fixture runs, even without an example
-# database. Tests must not write into the source tree: point it at the temp dir.
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "mtrepair-hypothesis")
-
-# Modest budgets: the whole suite has to stay well under a minute (2 cores). No
-# example database: tests must not write into the source tree (.hypothesis/).
-# derandomize: `make test` must give the same verdict on every run; exploring new
-# inputs is `make fuzz`'s job (fuzz/README.md).
-_FUZZ = settings(
-    max_examples=150,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+# Modest budgets: the whole suite has to stay well under a minute (2 cores). The
+# rest (no database, derandomized, no deadline) is tests/conftest.py's profile.
+_FUZZ = settings(max_examples=150)
 # Generated articles are a few hundred words each: fewer of them.
 _FUZZ_DOCS = settings(_FUZZ, max_examples=100)
 

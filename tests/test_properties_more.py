@@ -29,9 +29,8 @@ from pathlib import Path
 
 from fuzz import strategies as gen
 from fuzz import targets
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from hypothesis.configuration import set_hypothesis_home_dir
 from typer.testing import CliRunner
 
 from mtrepair.align.core import align
@@ -41,16 +40,8 @@ from mtrepair.config import Config
 from mtrepair.pipeline import clean_text, detect_text
 from mtrepair.registry import RULES
 
-# Tests must not write into the source tree (see tests/test_properties.py).
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "mtrepair-hypothesis")
-
-_PROPS = settings(
-    max_examples=50,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+# The budget; the rest (no database, derandomized, no deadline) is tests/conftest.py's profile.
+_PROPS = settings(max_examples=50)
 
 _DAMAGED = (
     "The U.S.\n\n\n\ndiplomats said Colonel Colonel Wayne Maroto left Ain Al Assad air base."
