@@ -280,6 +280,119 @@ def test_a_failing_garble_scorer_leaves_a_note_not_an_error(tmp_path: Path) -> N
     assert 'class="heat"' not in page
 
 
+# Short news paragraphs written for these tests, each with damage `clean` repairs:
+# a paragraph broken after an abbreviation ("M.", "د.") and a doubled word. The
+# Arabic one ends on a short line closed by an ASCII full stop: "؟" and "،" are
+# Arabic letters to the bidi algorithm (class AL) and land right in any box, while
+# "." is neutral and takes the box's direction, so it is what a wrong layout strands
+# on the right; and a line shorter than the box shows which side it is aligned to.
+FRENCH = (
+    "PARIS — Le gouvernement a annoncé mardi un plan de soutien aux agriculteurs touchés par la "
+    "sécheresse. Selon le ministre M.\n\nDupont, les aides seront versées avant la fin du mois.\n\n"
+    "Les syndicats ont salué une mesure attendue, mais ils jugent le montant montant insuffisant. "
+    "« Nous attendons des actes », a déclaré une porte-parole de la confédération.\n"
+)
+ARABIC = (
+    "أعلنت الحكومة يوم الثلاثاء عن خطة جديدة لدعم المزارعين المتضررين من الجفاف. وقال الوزير د.\n\n"
+    "أحمد سالم إن المساعدات ستصرف قبل نهاية الشهر الجاري.\n\n"
+    "ورحبت النقابات بالقرار، لكنها اعتبرت أن المبلغ المبلغ غير كاف لتعويض الخسائر. "
+    "فهل تكفي هذه الإجراءات؟\n\n"
+    "وتجتمع النقابات مجددا الأسبوع المقبل.\n"
+)
+# English with one sentence left in French: that sentence *is* foreign to the document.
+ENGLISH_WITH_FRENCH = (
+    "The minister presented the new budget for farmers on Tuesday in Paris.\n\n"
+    "Les syndicats ont salué une mesure attendue mais jugent le montant insuffisant.\n\n"
+    "The unions will meet again next week to discuss the plan with the government.\n"
+)
+FOREIGN_DOCS = {"fr": FRENCH, "ar": ARABIC}
+
+
+def write_doc(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def sentence_titles(dom: Dom, side: str) -> list[str]:
+    """The tooltips of one column's scored sentences (``side``: ``o`` original, ``r`` repaired)."""
+    return [a["title"] for a in dom.having("s") if re.fullmatch(rf"d\d+{side}s\d+", a.get("id", ""))]
+
+
+@pytest.mark.parametrize("lang", sorted(FOREIGN_DOCS))
+def test_both_panes_are_scored_in_the_document_language(tmp_path: Path, lang: str) -> None:
+    path = write_doc(tmp_path, f"{lang}.txt", FOREIGN_DOCS[lang])
+    page, docs = clean_to_page(tmp_path, [str(path)])
+    assert docs[0]["edits"]  # the damage was repaired, so the two panes differ
+    dom = Dom(page)
+    for side in ("o", "r"):
+        titles = sentence_titles(dom, side)
+        assert len(titles) >= 3, side
+        assert not [t for t in titles if "foreign_language" in t], (side, titles)
+        assert not [t for t in titles if t.startswith("garble 1.00")], (side, titles)
+
+
+def test_a_foreign_sentence_in_an_english_document_still_scores_as_foreign(tmp_path: Path) -> None:
+    path = write_doc(tmp_path, "en.txt", ENGLISH_WITH_FRENCH)
+    page, _ = clean_to_page(tmp_path, [str(path)])
+    dom = Dom(page)
+    for side in ("o", "r"):
+        foreign = [t for t in sentence_titles(dom, side) if "foreign_language" in t]
+        assert len(foreign) == 1 and "Les syndicats" in foreign[0], side
+
+
+@pytest.mark.parametrize(("lang_option", "expected"), [("auto", ["fr", "ar", "en"]), ("fr", ["fr"] * 3)])
+def test_the_scorer_gets_the_guessed_or_given_language_per_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang_option: str, expected: list[str]
+) -> None:
+    asked: list[str] = []
+
+    def fake_qe(lang: str) -> tuple[review.GarbleScorer, str]:
+        def score(sentences: Sequence[str]) -> list[tuple[float, str]]:
+            asked.append(lang)
+            return [(0.1, "test") for _ in sentences]
+
+        return score, ""
+
+    monkeypatch.setattr(review, "qe_scorer", fake_qe)
+    target = tmp_path / "r.html"
+    config = Config(lang=lang_option)
+    with review.review_writer(target, config=config) as w:
+        for n, text in enumerate((FRENCH, ARABIC, ENGLISH_WITH_FRENCH)):
+            result = clean_text(text, config)
+            w.add(document_entry(str(n), "x", result), original=text, repaired=result.text)
+    # one call per pane: original and repaired (these entries carry no report garble block)
+    assert asked == [lang for lang in expected for _ in range(2)]
+
+
+@pytest.mark.usefixtures("no_qe")
+def test_text_columns_carry_the_document_language_and_direction(tmp_path: Path) -> None:
+    paths = [
+        write_doc(tmp_path, "fr.txt", FRENCH),
+        write_doc(tmp_path, "ar.txt", ARABIC),
+        seed_path("002"),
+    ]
+    page, _ = clean_to_page(tmp_path, [str(p) for p in paths])
+    dom = Dom(page)
+    texts = dom.having("text")
+    assert len(texts) == 6
+    got = [(a["lang"], a["dir"]) for a in texts]
+    assert got == [("fr", "ltr")] * 2 + [("ar", "rtl")] * 2 + [("en", "ltr")] * 2
+
+
+def test_the_heat_strip_reads_in_the_document_direction(tmp_path: Path) -> None:
+    def scorer(sentences: Sequence[str]) -> list[tuple[float, str]]:
+        return [(0.2, "test") for _ in sentences]
+
+    target = tmp_path / "r.html"
+    with review.review_writer(target, config=CONFIG, garble=scorer) as w:
+        for n, text in enumerate((ARABIC, FRENCH)):
+            result = clean_text(text, CONFIG)
+            w.add(document_entry(str(n), "x", result), original=text, repaired=result.text)
+    strips = Dom(target.read_text(encoding="utf-8")).having("heat")
+    assert [a["dir"] for a in strips] == ["rtl", "rtl", "ltr", "ltr"]
+
+
 @pytest.mark.usefixtures("no_qe")
 def test_reference_rows_and_metrics_with_signatures(tmp_path: Path) -> None:
     from sacrebleu.metrics import CHRF
@@ -396,6 +509,99 @@ def test_hostile_document_in_headless_chromium(chromium: str, runner: CliRunner,
     assert [t for t, _ in dom.elements if t in ("script", "img", "b")] == ["script"]
     assert "<script>alert(1)</script>" in dom.text("doc-1", "orig")
     assert 'data-ready="' in dumped
+
+
+# Run inside the page (its CSP is widened by this script's hash in the test's copy
+# only): for each text column, its computed direction, and where the last paragraph's
+# first letter and its final punctuation (with the letter before it) are drawn.
+PROBE = """
+(function(){
+function rect(nodes,k){
+  for(var i=0;i<nodes.length;i++){
+    var len=nodes[i].data.length;
+    if(k<len){var r=document.createRange();r.setStart(nodes[i],k);r.setEnd(nodes[i],k+1);
+      var b=r.getBoundingClientRect();return [b.left,b.right];}
+    k-=len;
+  }
+  return null;
+}
+document.querySelectorAll(".text").forEach(function(box){
+  var w=document.createTreeWalker(box,NodeFilter.SHOW_TEXT),nodes=[],n;
+  while((n=w.nextNode()))nodes.push(n);
+  var text=nodes.map(function(t){return t.data;}).join("");
+  var end=text.replace(/\\s+$/,"").length-1,start=text.lastIndexOf("\\n\\n",end)+2;
+  var b=box.getBoundingClientRect();
+  box.setAttribute("data-probe",JSON.stringify({
+    direction:getComputedStyle(box).direction,box:[b.left,b.right],
+    first:rect(nodes,start),last:rect(nodes,end),before:rect(nodes,end-1),punct:text.charAt(end)}));
+});
+})();
+"""
+
+
+def with_probe(page: Path) -> Path:
+    """A copy of ``page`` that runs :data:`PROBE` too (its hash added to the page's policy)."""
+    html = page.read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(PROBE.encode()).digest()).decode()
+    assert html.count("script-src ") == 1 and html.count("</body>") == 1
+    html = html.replace("script-src ", f"script-src &#x27;sha256-{digest}&#x27; ")
+    html = html.replace("</body>", f"<script>{PROBE}</script></body>")
+    probed = page.with_name(f"probed-{page.name}")
+    probed.write_text(html, encoding="utf-8")
+    return probed
+
+
+@pytest.mark.parametrize(("lang", "direction", "punct"), [("fr", "ltr", "."), ("ar", "rtl", ".")])
+def test_french_and_arabic_documents_in_headless_chromium(
+    chromium: str,
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    direction: str,
+    punct: str,
+) -> None:
+    """Scored in their own language, laid out in their own direction; screenshots for docs/.
+
+    Set ``MTREPAIR_SAVE_SCREENSHOTS=docs`` to copy the screenshot there as
+    ``review-fr.png`` / ``review-ar.png`` (how the README's images were made).
+    """
+    save = os.environ.get("MTREPAIR_SAVE_SCREENSHOTS")
+    save_to = Path(save).resolve() if save else None
+    monkeypatch.chdir(tmp_path)  # the page names its source "fr.txt", not a temp path
+    write_doc(tmp_path, f"{lang}.txt", FOREIGN_DOCS[lang])
+    page = tmp_path / f"review-{lang}.html"
+    res = runner.invoke(app, ["clean", f"{lang}.txt", "--html", str(page)])
+    assert res.exit_code == 0, res.stderr
+    dumped = browse(chromium, with_probe(page), tmp_path, "--dump-dom").stdout
+    dom = Dom(dumped)
+    (html_tag,) = [a for t, a in dom.elements if t == "html"]
+    assert int(html_tag["data-ready"]) > 0  # the page's own script ran, beside the probe
+    for side in ("o", "r"):
+        titles = sentence_titles(dom, side)
+        assert titles and not [t for t in titles if "foreign_language" in t], titles
+    columns = dom.having("text", "data-probe")
+    assert len(columns) == 2
+    for column in columns:
+        assert (column["lang"], column["dir"]) == (lang, direction)
+        probe = json.loads(column["data-probe"])
+        assert probe["direction"] == direction and probe["punct"] == punct
+        (box_left, box_right), first = probe["box"], probe["first"]
+        # The paragraph starts at the reading side: left for French, right for Arabic ...
+        near_left = first[0] - box_left < box_right - first[1]
+        assert near_left == (direction == "ltr"), probe
+        # ... and its final punctuation follows the last letter in reading order.
+        last, before = probe["last"], probe["before"]
+        if direction == "ltr":
+            assert last[0] >= before[1] - 0.5, probe
+        else:
+            assert last[1] <= before[0] + 0.5, probe
+
+    shot = tmp_path / f"review-{lang}.png"
+    browse(chromium, page, tmp_path, f"--screenshot={shot}", "--window-size=1400,1000", fragment="#d1e2")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+    if save_to is not None:
+        shutil.copyfile(shot, save_to / shot.name)
 
 
 def test_html_needs_the_local_engine(tmp_path: Path) -> None:

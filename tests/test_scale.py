@@ -144,7 +144,8 @@ def test_killed_run_resumes_to_identical_output(tmp_path: Path) -> None:
 
     resumed = subprocess.run([*args, "--resume"], capture_output=True, check=False)
     assert resumed.returncode == 0, resumed.stderr
-    assert f"{finished} input files already done".encode() in resumed.stderr
+    files = "input file" if finished == 1 else "input files"
+    assert f"{finished} {files} already done".encode() in resumed.stderr
     whole = tmp_path / "whole"
     mtrepair.clean_corpus([str(corpus)], config=plain(), out=f"{whole}/", fmt="jsonl")
     assert tree(out) == tree(whole)
@@ -211,7 +212,7 @@ def test_progress_lines_when_stderr_is_not_a_terminal(corpus: Path, tmp_path: Pa
     assert all("documents/s" in x and "MB/s" in x and " of " in x for x in lines)
     assert "ETA" in lines[-1]
     quiet = CliRunner().invoke(app, ["clean", str(corpus / "extra.jsonl"), "-o", f"{tmp_path}/q/"])
-    assert "progress" not in quiet.stderr  # the default: a line every 30 s, none in a short run
+    assert "mtrepair: progress" not in quiet.stderr  # the default: a line every 30 s, none in a short run
 
 
 @pytest.mark.parametrize(

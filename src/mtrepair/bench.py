@@ -40,6 +40,7 @@ from types import ModuleType
 from typing import Any
 
 from mtrepair.errors import ConfigError, InputError
+from mtrepair.markdown import md_cell
 
 PARTS: tuple[str, ...] = ("detect", "repair", "align", "qe", "speed")
 MB = 1_000_000
@@ -813,10 +814,11 @@ def _report_align(a: dict[str, Any], plot: str | None) -> list[str]:
     ]
     for row in a["runs"]:
         if "skipped" in row:
-            lines.append(f"| {row['method']} | skipped: {row['skipped']} | | | | |")
+            method, why = md_cell(str(row["method"])), md_cell(str(row["skipped"]))
+            lines.append(f"| {method} | skipped: {why} | | | | |")
             continue
         lines.append(
-            f"| {row['method']} | {row['precision_strict']:.4f} | {row['recall_strict']:.4f} | "
+            f"| {md_cell(str(row['method']))} | {row['precision_strict']:.4f} | {row['recall_strict']:.4f} | "
             f"{row['f1_strict']:.4f} | {row['f1_lax']:.4f} | {row['seconds']:.2f} |"
         )
     sc = a["scaling"]
@@ -1008,11 +1010,13 @@ def write_readme_section(readme: Path, run: dict[str, Any], report: Path) -> Non
             "with a fixed seed:",
             "",
             "```",
-            "mtrepair bench                      # all parts; --quick, --parts detect,repair,align,qe,speed,",
+            "mtrepair bench --record             # all parts; --quick, --parts detect,repair,align,qe,speed,",
             "                                    # --seed N, --out DIR, --align-backends, --qe-models",
             "```",
             "",
-            "It writes `results/suite_*.json` (one per part), PNG plots `results/suite_*.png` and the "
+            "Without `--record` (or `--out DIR`) a run writes into a fresh temporary folder and leaves "
+            "the recorded results alone. With `--record` it writes "
+            "`results/suite_*.json` (one per part), PNG plots `results/suite_*.png` and the "
             f"report [`{rel}`]({rel}): per-rule detection precision/recall/F1 on a labelled garble set "
             "(`bench_detect.py`), chrF/BLEU/CER before and after `clean` per damage kind, alignment F1 and "
             "time, QE correlation with HTER, and speed and peak memory next to ftfy, the sacrebleu CLI and "
@@ -1063,15 +1067,20 @@ def run_bench(
     readme: bool | None = None,
     command: str = "mtrepair bench",
     progress: Progress | None = None,
+    record: bool = False,
 ) -> BenchRun:
     """Run the chosen parts, write one JSON per part, the report, the plots (and the README section).
 
-    ``readme`` None: update ``benchmarks/README.md`` only when writing to the
-    default ``benchmarks/results`` (the recorded run), never for a scratch run.
+    Where results go: ``out`` if given; with ``record`` (the run of record) the
+    checkout's ``benchmarks/results``; otherwise a fresh folder under the system's
+    temporary directory, so a user's run never overwrites the tracked results.
+    ``readme`` None: update ``benchmarks/README.md`` only for the run of record.
     """
     folder = locate_benchmarks(benchmarks)
     default_out = folder / "results"
-    out = (out or default_out).resolve()
+    if out is None:
+        out = default_out if record else Path(tempfile.mkdtemp(prefix="mtrepair-bench-"))
+    out = out.resolve()
     data = (data or folder.parent.parent / "shared" / "data" / "mlqe-pe").resolve()
     for name in align_backends:
         if name not in ALIGN_BACKENDS:
@@ -1161,7 +1170,7 @@ def run_bench(
     report = out / "report.md"
     report.write_text(render_report(run_info, results, plots), encoding="utf-8")
     result.written.append(report)
-    if readme or (readme is None and out == default_out.resolve()):
+    if readme or (readme is None and record):
         write_readme_section(folder / "README.md", run_info, report)
         result.written.append(folder / "README.md")
     return result

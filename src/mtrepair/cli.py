@@ -26,13 +26,13 @@ from mtrepair.cli_common import cli_errors, err, fail
 from mtrepair.cli_glossary import app as glossary_app
 from mtrepair.cli_measure import score as score_command
 from mtrepair.cli_qe import qe as qe_command
+from mtrepair.cli_undo import replay as replay_command
+from mtrepair.cli_undo import undo as undo_command
 from mtrepair.config import Config
-from mtrepair.errors import ConfigError, ReportError
-from mtrepair.io import ReadProblems, atomic_writer, decode, is_jsonl, read_documents
-from mtrepair.pipeline import undo as undo_steps
+from mtrepair.errors import ConfigError
+from mtrepair.io import ReadProblems, read_documents
 from mtrepair.progress import ProgressSink, reporter
 from mtrepair.registry import RULES
-from mtrepair.report import read_report, sha256, steps_of
 from mtrepair.rules import PIPELINE
 
 app = typer.Typer(
@@ -47,6 +47,8 @@ app.command("align")(align)
 app.command("score")(score_command)
 app.command("qe")(qe_command)
 app.command("bench")(bench_command)
+app.command("undo")(undo_command)
+app.command("replay")(replay_command)
 RECORDS_SKIPPED = 6
 
 T = TypeVar("T")
@@ -58,6 +60,7 @@ def _config(
     boilerplate: list[Path] | None,
     glossary: list[Path] | None,
     no_glossary: bool,
+    glossary_lenient: bool = False,
 ) -> Config:
     from mtrepair.glossary import default_paths
 
@@ -66,7 +69,11 @@ def _config(
         config = config.with_boilerplate_file(path)
     if no_glossary:
         return config
-    return config.with_glossary(list(glossary) if glossary else default_paths())
+    return config.with_glossary(
+        list(glossary) if glossary else default_paths(),
+        lenient=glossary_lenient,
+        warn=lambda message: _report_problems([message]),
+    )
 
 
 def _report_problems(problems: list[str]) -> None:
@@ -90,6 +97,13 @@ GlossaryOpt = Annotated[
     typer.Option("--glossary", help="Glossary file(s) replacing the shipped glossaries/*.toml (repeatable)."),
 ]
 NoGlossaryOpt = Annotated[bool, typer.Option("--no-glossary", help="Do not normalize glossary terms.")]
+LenientOpt = Annotated[
+    bool,
+    typer.Option(
+        "--glossary-lenient",
+        help="A glossary failing `glossary check`: warn and skip its conflicting entries (default: refuse).",
+    ),
+]
 
 
 def _with_progress(log_every: float, run: Callable[[ProgressSink | None], T]) -> T:
@@ -129,6 +143,7 @@ def clean(
     encoding: EncodingOpt = "utf-8",
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
+    glossary_lenient: LenientOpt = False,
     reference: Annotated[
         Path | None, typer.Option("--reference", help="A clean version of the same story to compare with.")
     ] = None,
@@ -184,7 +199,7 @@ def clean(
     from mtrepair.corpus import clean_corpus
 
     with cli_errors():
-        config = _config(lang, disable, boilerplate, glossary, no_glossary)
+        config = _config(lang, disable, boilerplate, glossary, no_glossary, glossary_lenient)
         spec = _reference(reference, adopt, model, model_path, min_score, encoding)
         summary = _with_progress(
             log_every,
@@ -208,23 +223,34 @@ def clean(
             ),
         )
         _report_problems(summary.problems)
-        if output is not None or report is not None or html is not None:
-            err.print(
-                f"mtrepair: {summary.documents} documents, {summary.changed} changed, "
-                f"{summary.edits} edits, {summary.flags} flags",
-                markup=False,
-            )
+        # One summary line on every run (stderr, so a repaired stdout stays clean).
+        err.print(f"mtrepair: {summary_line(summary)}", markup=False, soft_wrap=True)
         if summary.resumed:
-            err.print(f"mtrepair: {summary.resumed} input files already done (--resume)", markup=False)
+            err.print(
+                f"mtrepair: {plural(summary.resumed, 'input file')} already done (--resume)", markup=False
+            )
         if summary.excluded:
             err.print(
-                f"mtrepair: {summary.excluded} excluded (broken or failed), each with its reason "
-                "in the warnings above and, with -o FOLDER/, in NAME.excluded.jsonl",
+                f"mtrepair: {summary.excluded} excluded (unreadable, broken or failed), each with its "
+                "reason in the warnings above and, with -o FOLDER/, in NAME.excluded.jsonl",
                 markup=False,
                 soft_wrap=True,
             )
         if summary.problems:
             raise typer.Exit(RECORDS_SKIPPED)
+
+
+def plural(n: int, noun: str) -> str:
+    """``1 document``, ``2 documents``: counts in messages read as English."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def summary_line(summary: Any) -> str:
+    """What a clean run did, in one line: documents, changed, edits, flags."""
+    return (
+        f"{plural(summary.documents, 'document')}, {summary.changed} changed, "
+        f"{plural(summary.edits, 'edit')}, {plural(summary.flags, 'flag')}"
+    )
 
 
 def _reference(
@@ -257,6 +283,7 @@ def detect(
     encoding: EncodingOpt = "utf-8",
     glossary: GlossaryOpt = None,
     no_glossary: NoGlossaryOpt = False,
+    glossary_lenient: LenientOpt = False,
     garble: Annotated[
         bool, typer.Option("--garble/--no-garble", help="Also give every sentence a garble score (qe).")
     ] = True,
@@ -277,7 +304,7 @@ def detect(
     with cli_errors():
         if fmt not in ("text", "json"):
             raise fail(f"unknown format {fmt!r}; use text or json", 2)
-        config = _config(lang, disable, boilerplate, glossary, no_glossary)
+        config = _config(lang, disable, boilerplate, glossary, no_glossary, glossary_lenient)
         problems = ReadProblems()
         rows: list[dict[str, Any]] = []
         for doc, findings in iter_results(paths, config=config, encoding=encoding, problems=problems):
@@ -328,124 +355,6 @@ def _garble_rows(
             why = f" ({', '.join(g.reasons)})" if g.reasons else ""
             snippet = json.dumps(" ".join(sentence.split())[:60], ensure_ascii=False)
             sys.stdout.write(f"{doc_id}:{g.line}: garble {g.score:.2f}{why} {snippet}\n")
-
-
-@app.command()
-def undo(
-    repaired: Annotated[Path, typer.Argument(help="The output of clean (text or JSONL).")],
-    report: Annotated[Path, typer.Option("--report", help="The report clean wrote for it.")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
-) -> None:
-    """Restore the original input, byte for byte, from a repaired file and its report.
-
-    A text input that was not UTF-8 (``clean --encoding``, or a UTF-16 file with a
-    byte-order mark) is written back in its own encoding, which the report records.
-    """
-    with cli_errors():
-        docs = read_report(report)
-        if is_jsonl(str(repaired)):
-            restored = _undo_jsonl(repaired, report, docs).encode("utf-8", "surrogatepass")
-        else:
-            restored = _undo_text(repaired, report, docs)
-        _emit(restored, output, protect=(repaired, report))
-
-
-def _restore(text: str, entry: dict[str, Any], report: Path, repaired: Path) -> str:
-    if sha256(text) != entry.get("output_sha256"):
-        raise ReportError(
-            f"{repaired}: does not match document {entry.get('id')!r} of {report} "
-            "(edited since, or another report); pass the file clean wrote with this report"
-        )
-    original = undo_steps(text, steps_of(entry, str(report)))
-    if sha256(original) != entry.get("input_sha256"):
-        raise ReportError(f"{report}: undo of {entry.get('id')!r} does not reproduce the input checksum")
-    return original
-
-
-def _entry_encoding(entry: dict[str, Any], report: Path) -> str:
-    """The codec the original input was read with (UTF-8 unless the report says otherwise)."""
-    import codecs
-
-    encoding = entry.get("encoding", "utf-8")
-    try:
-        codecs.lookup(str(encoding))
-    except LookupError:
-        raise ReportError(f"{report}: unknown encoding {encoding!r}; the report is corrupt") from None
-    return str(encoding)
-
-
-def _undo_text(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> bytes:
-    if len(docs) != 1:
-        raise ReportError(
-            f"{report}: holds {len(docs)} documents; undo a text file with a one-document "
-            "report, or clean to JSONL / a folder"
-        )
-    try:
-        data = repaired.read_bytes()
-    except OSError as exc:
-        raise ReportError(f"{repaired}: cannot read ({exc.strerror}); pass the file clean wrote") from None
-    original = _restore(decode(data, str(repaired)), docs[0], report, repaired)
-    encoding = _entry_encoding(docs[0], report)
-    try:
-        return original.encode(encoding)
-    except UnicodeEncodeError:
-        raise ReportError(f"{report}: the restored text cannot be written as {encoding}") from None
-
-
-def _undo_jsonl(repaired: Path, report: Path, docs: list[dict[str, Any]]) -> str:
-    by_id = {str(d.get("id")): d for d in docs}
-    out: list[str] = []
-    for doc in read_documents([str(repaired)]):
-        entry = by_id.get(doc.id)
-        if entry is None:
-            raise ReportError(f"{repaired}:{doc.line}: document {doc.id!r} is not in {report}")
-        record = dict(doc.record or {})
-        record.pop("mtrepair", None)
-        record["text"] = _restore(doc.text, entry, report, repaired)
-        out.append(json.dumps(record, ensure_ascii=False) + "\n")
-    return "".join(out)
-
-
-def _emit(data: bytes, output: Path | None, protect: tuple[Path, ...]) -> None:
-    if output is None:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
-    with atomic_writer(output, protect=protect) as fh:
-        fh.flush()
-        fh.buffer.write(data)
-
-
-@app.command()
-def replay(
-    original: Annotated[Path, typer.Argument(help="The original input text file.")],
-    report: Annotated[Path, typer.Option("--report", help="A one-document report from clean.")],
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
-) -> None:
-    """Re-apply a report's edits to the original text (reproduces clean's output).
-
-    The original is read in the encoding the report records (UTF-8 by default).
-    """
-    from mtrepair.pipeline import replay as replay_steps
-
-    with cli_errors():
-        docs = read_report(report)
-        if len(docs) != 1:
-            raise ReportError(f"{report}: holds {len(docs)} documents; replay takes a one-document report")
-        try:
-            data = original.read_bytes()
-        except OSError as exc:
-            raise ReportError(f"{original}: cannot read ({exc.strerror}); pass the input of clean") from None
-        text = decode(data, str(original), _entry_encoding(docs[0], report))
-        if sha256(text) != docs[0].get("input_sha256"):
-            raise ReportError(f"{report}: was not made from {original} (checksum differs)")
-        replayed = replay_steps(text, steps_of(docs[0], str(report)))
-        _emit(replayed.encode("utf-8", "surrogatepass"), output, protect=(original, report))
 
 
 @app.command("rules")

@@ -30,8 +30,18 @@ def bench(
     seed: Annotated[int, typer.Option("--seed", help="Random seed of every generated input.")] = 0,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Results folder (default: benchmarks/results of the checkout)."),
+        typer.Option(
+            "--out",
+            help="Results folder (default: a fresh temp folder; with --record, benchmarks/results).",
+        ),
     ] = None,
+    record: Annotated[
+        bool,
+        typer.Option(
+            "--record",
+            help="The run of record: write into benchmarks/results and update benchmarks/README.md.",
+        ),
+    ] = False,
     data: Annotated[
         Path | None,
         typer.Option("--data", help="MLQE-PE folder (default: ../shared/data/mlqe-pe beside the checkout)."),
@@ -58,7 +68,7 @@ def bench(
         bool | None,
         typer.Option(
             "--readme/--no-readme",
-            help="Update the suite section of benchmarks/README.md (default: when --out is the default).",
+            help="Update the suite section of benchmarks/README.md (default: only with --record).",
         ),
     ] = None,
 ) -> None:
@@ -82,6 +92,7 @@ def bench(
             align_backends=_split(align_backends),
             qe_models=_split(qe_models),
             readme=readme,
+            record=record,
             command=shlex.join(["mtrepair", *sys.argv[1:]])
             if sys.argv[1:2] == ["bench"]
             else "mtrepair bench",

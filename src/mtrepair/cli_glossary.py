@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +16,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mtrepair.cli_common import cli_errors, err
-from mtrepair.glossary import Glossary, GlossaryError, Matcher, default_paths, load
+from mtrepair.cli_common import cli_errors, err, fail
+from mtrepair.glossary import Entry, Glossary, GlossaryError, Matcher, default_paths, load
+from mtrepair.glossary.model import TYPES
 
 app = typer.Typer(
     help="Maintain the shared domain glossary (TOML files in glossaries/).", no_args_is_help=True
@@ -52,12 +54,28 @@ def _load(glossary: list[Path] | None) -> Glossary:
     return load(_paths(glossary))
 
 
+def _companions(target: Path) -> list[Path]:
+    """The files ``clean`` loads together with ``target`` by default, so conflicts across them count.
+
+    Empty unless ``target`` is one of the default glossary files.
+    """
+    defaults = default_paths()
+    resolved = target.resolve()
+    if resolved not in {p.resolve() for p in defaults}:
+        return []
+    return [p for p in defaults if p.resolve() != resolved]
+
+
 RECORDS_SKIPPED = 6  # as clean and detect: some JSONL records were skipped, the rest used
 
 
 def _warn(problems: list[str]) -> None:
     for p in problems:
         err.print(f"mtrepair: warning: {p}", markup=False, soft_wrap=True)
+
+
+def _warn_one(problem: str) -> None:
+    _warn([problem])
 
 
 def _first_text(path: Path, encoding: str) -> str:
@@ -72,6 +90,34 @@ def _first_text(path: Path, encoding: str) -> str:
     raise InputError(f"{path}: holds no usable document{why}")
 
 
+LIST_FORMATS = ("text", "tsv", "json")
+LIST_COLUMNS = ("id", "type", "canonical", "variants")
+# Room the table needs beside the ids (three narrow columns and the borders);
+# a terminal narrower than that gets plain columns, which it wraps, not cuts.
+MIN_OTHER_COLUMNS = 34
+
+
+def _entry_dict(e: Entry) -> dict[str, object]:
+    """One entry for ``list --format json``: everything the file says, plus where."""
+    return {
+        "id": e.id,
+        "type": e.type,
+        "canonical": e.canonical,
+        "note": e.note,
+        "variants": {lang: list(forms) for lang, forms in sorted(e.variants.items())},
+        "context": asdict(e.context) if e.context else None,
+        "source": e.source,
+        "line": e.line,
+    }
+
+
+def _print_columns(rows: list[tuple[str, ...]]) -> None:
+    """Plain aligned columns, nothing cut or wrapped: what a pipe or a file gets."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+
+
 @app.command("list")
 def list_entries(
     glossary: GlossaryOpt = None,
@@ -79,16 +125,56 @@ def list_entries(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Only entries with variants in this language.")
     ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="text (a table; plain columns when not a terminal), tsv (id, type, canonical, "
+            "variants) or json (every field).",
+        ),
+    ] = "text",
 ) -> None:
-    """List entries: id, type, canonical form, variant counts per language."""
+    """List entries: id, type, canonical form, variant counts per language.
+
+    Nothing is cut: on a terminal the table keeps ids whole and wraps the other
+    columns, and anywhere else (a pipe, a file) the text format is plain
+    columns as wide as their longest cell.
+    """
     with cli_errors():
-        table = Table("id", "type", "canonical", "variants")
-        for e in _load(glossary).entries:
-            if (type_ and e.type != type_) or (lang and lang not in e.variants):
-                continue
-            counts = ", ".join(f"{k}:{len(v)}" for k, v in sorted(e.variants.items()))
-            table.add_row(e.id, e.type, e.canonical, counts)
-        Console().print(table)
+        if fmt not in LIST_FORMATS:
+            raise fail(f"unknown format {fmt!r}; use {', '.join(LIST_FORMATS)}", 2)
+        if type_ is not None and type_ not in TYPES:
+            raise fail(f"unknown type {type_!r}; use one of {', '.join(TYPES)}", 2)
+        entries = [
+            e
+            for e in _load(glossary).entries
+            if not (type_ and e.type != type_) and not (lang and lang not in e.variants)
+        ]
+        if fmt == "json":
+            json.dump([_entry_dict(e) for e in entries], sys.stdout, ensure_ascii=False, indent=1)
+            print()
+            return
+        rows = [
+            (e.id, e.type, e.canonical, " ".join(f"{k}:{len(v)}" for k, v in sorted(e.variants.items())))
+            for e in entries
+        ]
+        if fmt == "tsv":
+            # Ids, types, canonical forms and counts never hold tabs or newlines (model.py).
+            for row in [LIST_COLUMNS, *rows]:
+                print("\t".join(row))
+            return
+        console = Console()
+        id_width = max((len(r[0]) for r in rows), default=2)
+        if not console.is_terminal or console.width < id_width + MIN_OTHER_COLUMNS:
+            _print_columns([LIST_COLUMNS, *rows])  # the terminal wraps long lines; nothing is cut
+            return
+        table = Table()
+        table.add_column(LIST_COLUMNS[0], no_wrap=True, min_width=id_width)
+        for name in LIST_COLUMNS[1:]:
+            table.add_column(name, overflow="fold")  # wrapped, never cut with an ellipsis
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
 
 
 @app.command()
@@ -119,7 +205,17 @@ def add(
 
     with cli_errors():
         path = _target(glossary)
-        print(f"{path}: {edit.add(path, term, variant, lang=lang, type_=type_, note=note)}")
+        message = edit.add(
+            path,
+            term,
+            variant,
+            lang=lang,
+            type_=type_,
+            note=note,
+            companions=_companions(path),
+            warn=_warn_one,
+        )
+        print(f"{path}: {message}")
 
 
 @app.command()
@@ -133,7 +229,8 @@ def remove(
 
     with cli_errors():
         path = _target(glossary)
-        print(f"{path}: {edit.remove(path, term, variant)}")
+        message = edit.remove(path, term, variant, companions=_companions(path), warn=_warn_one)
+        print(f"{path}: {message}")
 
 
 @app.command()
@@ -193,14 +290,17 @@ def import_(
         str, typer.Option("--encoding", help="Encoding of SOURCE (a UTF-16 byte-order mark is honoured).")
     ] = "utf-8",
 ) -> None:
-    """Merge a TBX-Basic or CSV glossary into ours (new entries, new variants)."""
+    """Merge a TBX (2008 martif or 2019 tbx) or CSV glossary into ours: new entries, new variants."""
     from mtrepair.glossary import edit
     from mtrepair.glossary.exchange import read_exchange
 
     with cli_errors():
-        incoming = read_exchange(source, fmt, encoding=encoding)
+        notes: list[str] = []
+        incoming = read_exchange(source, fmt, encoding=encoding, notes=notes)
         path = _target(glossary)
-        print(f"{path}: {edit.merge(path, list(incoming.entries))}")
+        _warn(notes)
+        message = edit.merge(path, list(incoming.entries), companions=_companions(path), warn=_warn_one)
+        print(f"{path}: {message}")
 
 
 @app.command()

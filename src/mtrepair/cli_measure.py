@@ -12,6 +12,7 @@ import typer
 from mtrepair.cli_common import cli_errors
 from mtrepair.errors import ConfigError
 from mtrepair.io import decode, segment_lines, sniff_encoding
+from mtrepair.markdown import md_cell
 
 
 def _lines(path: Path, encoding: str = "utf-8") -> list[str]:
@@ -105,7 +106,15 @@ def _print(results: list[Any], fmt: str) -> None:
         for r in results:
             p = "" if r.p_value is None else f"{r.p_value:.4f}"
             ci = "" if r.ci is None else f"±{r.ci:.2f}"
-            print(f"| {r.system} | {r.metric} | {r.score:.2f} | {p} | {ci} | `{r.signature}` |")
+            row = [
+                md_cell(r.system),
+                md_cell(r.metric),
+                f"{r.score:.2f}",
+                p,
+                ci,
+                md_cell(r.signature, code=True),
+            ]
+            print("| " + " | ".join(row) + " |")
         return
     for r in results:
         extra = ""

@@ -6,6 +6,7 @@ read global state or CLI objects.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,8 +46,18 @@ class Config:
         """A copy that also removes the lines matched by the patterns in ``path``."""
         return replace(self, boilerplate=self.boilerplate + langdata.read_boilerplate(path))
 
-    def with_glossary(self, paths: list[Path]) -> Config:
-        """A copy that normalizes terms to the glossaries in ``paths`` (none: off)."""
-        from mtrepair.glossary import Matcher, load
+    def with_glossary(
+        self, paths: list[Path], *, lenient: bool = False, warn: Callable[[str], None] | None = None
+    ) -> Config:
+        """A copy that normalizes terms to the glossaries in ``paths`` (none: off).
 
-        return replace(self, terms=Matcher(load(paths)) if paths else None)
+        The glossaries are validated as ``glossary check`` validates them, once,
+        here (workers get the built matcher): one that fails is refused with
+        check's message, or with ``lenient`` its conflicting entries are left
+        out and reported through ``warn`` (:func:`mtrepair.glossary.validate`).
+        """
+        from mtrepair.glossary import Matcher, load_valid
+
+        if not paths:
+            return replace(self, terms=None)
+        return replace(self, terms=Matcher(load_valid(paths, lenient=lenient, warn=warn)))

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 from mtrepair.config import Config
 from mtrepair.engine import Job, ShardEnd, ShardStart, check_engine, local_stream
-from mtrepair.errors import ConfigError, OutputError
+from mtrepair.errors import ConfigError
 from mtrepair.io import ReadProblems, SourceDoc, atomic_writer, expand, is_jsonl, read_documents
 from mtrepair.progress import ProgressSink
 from mtrepair.report import ReportWriter, document_entry
@@ -63,7 +63,7 @@ def output_format(paths: list[str], fmt: str | None) -> str:
     """``text`` or ``jsonl``: JSONL in means JSONL out unless asked otherwise."""
     if fmt is not None:
         if fmt not in ("text", "jsonl"):
-            raise OutputError(f"unknown format {fmt!r}; use text or jsonl")
+            raise ConfigError(f"unknown format {fmt!r}; use text or jsonl")
         return fmt
     return (
         "jsonl" if any(is_jsonl(p) or (Path(p).is_dir() and _has_jsonl(Path(p))) for p in paths) else "text"
@@ -284,5 +284,7 @@ def iter_results(
     """Documents with their findings located in the original text (for ``detect``)."""
     from mtrepair.pipeline import detect_text
 
-    for doc in read_documents(paths, encoding=encoding, problems=problems):
+    # As in clean: with several inputs an unreadable one is reported and skipped.
+    tolerant = len(expand(paths)) > 1
+    for doc in read_documents(paths, encoding=encoding, problems=problems, tolerant=tolerant):
         yield doc, list(detect_text(doc.text, config))

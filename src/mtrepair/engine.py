@@ -222,7 +222,14 @@ def _read(tasks: Iterable[ShardTask], stdin: IO[bytes] | None) -> Iterator[Shard
     for task in tasks:
         yield ShardStart(task)
         problems = ReadProblems()
-        docs = read_file(Path(task.path), task.rel, encoding=task.encoding, problems=problems, stdin=stdin)
+        docs = read_file(
+            Path(task.path),
+            task.rel,
+            encoding=task.encoding,
+            problems=problems,
+            stdin=stdin,
+            tolerant=task.tolerant,
+        )
         for doc in docs:
             yield Processed(task, doc, empty)
         yield ShardEnd(task, problems)

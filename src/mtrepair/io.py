@@ -25,7 +25,8 @@ from typing import IO, Any, TextIO
 
 from mtrepair.errors import InputError, OutputError
 
-TEXT_SUFFIXES = (".txt",)
+TEXT_SUFFIXES = (".txt", ".txt.gz")
+GZIP_MAGIC = b"\x1f\x8b"
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
 MAX_JSON_DEPTH = 100
 """JSONL records nested deeper than this are skipped with a reason (no real record
@@ -85,6 +86,16 @@ class ReadProblems:
     def skip(self, source: str, line: int, reason: str, raw: bytes) -> None:
         self.messages.append(f"{source}:{line}: {reason}; record skipped")
         self.skipped.append(Skipped(source, line, reason, raw.decode("utf-8", "replace").rstrip("\r\n")))
+
+    def skip_file(self, source: str, error: InputError) -> None:
+        """A whole input that cannot be read (empty, binary, mis-encoded): line 0, no raw text."""
+        self.messages.append(f"{error}; file skipped")
+        self.skipped.append(Skipped(source, 0, str(error).removeprefix(f"{source}: "), ""))
+
+    @property
+    def files(self) -> list[str]:
+        """The inputs skipped whole (:meth:`skip_file`)."""
+        return [s.source for s in self.skipped if s.line == 0]
 
 
 def is_jsonl(path: str) -> bool:
@@ -168,8 +179,20 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
+def gunzip(data: bytes, source: str) -> bytes:
+    """The content of gzip ``data`` (what ``clean -o NAME.gz`` writes), or a one-line error."""
+    try:
+        return gzip.decompress(data)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise InputError(f"{source}: corrupt gzip data ({exc}); re-download or re-compress it") from None
+
+
 def _text_doc(path: Path, rel: str, encoding: str) -> SourceDoc:
     data = _read_bytes(path)
+    if data.startswith(GZIP_MAGIC):
+        # Whatever the name says: clean writes gzip for any -o ending in .gz, and
+        # must read back every format it writes.
+        data = gunzip(data, str(path))
     if not data:
         raise InputError(f"{path}: empty file; nothing to repair")
     codec = sniff_encoding(data, encoding)
@@ -179,8 +202,15 @@ def _text_doc(path: Path, rel: str, encoding: str) -> SourceDoc:
     )
 
 
+def _is_gzip(path: Path) -> bool:
+    with contextlib.suppress(OSError), open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+    return False
+
+
 def _jsonl_lines(path: Path) -> Iterator[bytes]:
-    opener: Callable[..., IO[bytes]] = gzip.open if str(path).endswith(".gz") else open  # type: ignore[assignment]
+    gz = str(path).endswith(".gz") or _is_gzip(path)
+    opener: Callable[..., IO[bytes]] = gzip.open if gz else open  # type: ignore[assignment]
     try:
         with opener(path, "rb") as fh:
             yield from fh
@@ -317,11 +347,17 @@ def read_documents(
     encoding: str = "utf-8",
     problems: ReadProblems | None = None,
     stdin: IO[bytes] | None = None,
+    tolerant: bool = False,
 ) -> Iterator[SourceDoc]:
-    """Stream the documents of every input, in order, one at a time."""
+    """Stream the documents of every input, in order, one at a time.
+
+    ``tolerant``: an input file that cannot be read at all (empty, binary, not
+    in the encoding) is recorded in ``problems`` and skipped, as a broken JSONL
+    record is, instead of ending the stream; pass ``problems`` to see it.
+    """
     problems = problems if problems is not None else ReadProblems()
     for path, rel in expand(paths):
-        yield from read_file(path, rel, encoding=encoding, problems=problems, stdin=stdin)
+        yield from read_file(path, rel, encoding=encoding, problems=problems, stdin=stdin, tolerant=tolerant)
 
 
 def read_file(
@@ -331,13 +367,28 @@ def read_file(
     encoding: str = "utf-8",
     problems: ReadProblems | None = None,
     stdin: IO[bytes] | None = None,
+    tolerant: bool = False,
 ) -> Iterator[SourceDoc]:
     """Stream the documents of one input (a shard): a text file, a JSONL file, or ``-``.
 
     Separate from :func:`read_documents` so a worker can read its own shard and a
-    resumed run can skip finished shards without opening them.
+    resumed run can skip finished shards without opening them. ``tolerant``: a
+    file that cannot be read is recorded in ``problems`` (:meth:`ReadProblems.skip_file`)
+    instead of raising; a JSONL file that breaks midway keeps the records read so far.
     """
     problems = problems if problems is not None else ReadProblems()
+    if not tolerant:
+        yield from _read_one(path, rel, encoding, problems, stdin)
+        return
+    try:
+        yield from _read_one(path, rel, encoding, problems, stdin)
+    except InputError as exc:
+        problems.skip_file(str(path), exc)
+
+
+def _read_one(
+    path: Path, rel: str, encoding: str, problems: ReadProblems, stdin: IO[bytes] | None
+) -> Iterator[SourceDoc]:
     if str(path) == "-":
         data = (stdin or sys.stdin.buffer).read()
         if not data:
@@ -374,6 +425,34 @@ _WRITE_ERRNOS = frozenset(
 )
 
 
+_CREATED: list[Path] = []
+
+
+def _make_parents(folder: Path) -> None:
+    """``mkdir -p``, remembering the top folder it had to create (see :func:`created_folders`)."""
+    missing = None
+    probe = folder
+    while not probe.exists() and probe.parent != probe:
+        missing, probe = probe, probe.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    if missing is not None:
+        _CREATED.append(missing)
+
+
+def created_folders() -> list[Path]:
+    """Folders that writes of this process created because an output path named them, once each.
+
+    Decision (README, "Decisions"): ``-o /new/dir/out.txt`` creates ``/new/dir``
+    as ``mkdir -p`` would, and the command line says so, rather than refusing
+    like ``cp``: a corpus run writes many outputs into folders that do not exist
+    yet, and a typo becomes visible in that line.
+    """
+    found = list(dict.fromkeys(_CREATED))
+    _CREATED.clear()
+    # /new and then /new/deeper: only /new is news.
+    return [f for f in found if not any(f != g and f.is_relative_to(g) for g in found)]
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -390,7 +469,7 @@ def atomic_writer(target: Path, *, protect: tuple[Path, ...] = ()) -> Iterator[T
         raise OutputError(f"{target}: is a folder; give a file name")
     parent = resolved.parent
     try:
-        parent.mkdir(parents=True, exist_ok=True)
+        _make_parents(parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
         # mkstemp makes the file 0600; an output should get the permissions any
         # newly created file gets here (0666 less the umask), as `>` would give it.

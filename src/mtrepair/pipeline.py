@@ -96,6 +96,12 @@ def clean_text(text: str, config: Config | None = None) -> Result:
     describe the text as the user gave it.
     """
     config = config or Config()
+    bom = _BOM if text.startswith(_BOM) else ""
+    if bom:
+        # Every rule reads the text after a byte-order mark exactly as it would read
+        # the same text without one (a rule anchored at the start, such as metadata,
+        # must not see U+FEFF there); the mark stays in the output so undo is exact.
+        return _with_prefix(bom, clean_text(text[len(bom) :], config))
     rules = active_rules(config)
     steps: list[Step] = []
     current = text
@@ -134,6 +140,27 @@ def clean_text(text: str, config: Config | None = None) -> Result:
             for e in s.edits:
                 metadata.update(metadata_from(e.original))
     return Result(text, current, tuple(steps), metadata)
+
+
+_BOM = "\ufeff"
+
+
+def _shift(f: Finding, by: int) -> Finding:
+    return replace(f, start=f.start + by, end=f.end + by)
+
+
+def _with_prefix(prefix: str, result: Result) -> Result:
+    """``result`` of the text after ``prefix``, as the result of the whole text.
+
+    Every edit and flag moves right by the prefix's length, so the steps undo and
+    replay on the text with the prefix exactly as they do on the text without it.
+    """
+    n = len(prefix)
+    steps = tuple(
+        Step(s.rule, tuple(_shift(e, n) for e in s.edits), tuple(_shift(f, n) for f in s.flags))
+        for s in result.steps
+    )
+    return Result(prefix + result.original, prefix + result.text, steps, result.metadata)
 
 
 def undo(text: str, steps: Sequence[Step]) -> str:

@@ -26,6 +26,17 @@ Design decisions:
   attributes, no external fonts, images, scripts or links.
 - The per-sentence garble score comes from :mod:`mtrepair.qe` when that optional
   package is importable and works; otherwise the page says why it has no heat strip.
+- One language per document, the one ``clean`` read it in (``--lang``, or guessed
+  from the original's stopwords, as the pipeline's first round guesses it). Both
+  columns are scored in it: scored as English, every French or Arabic sentence
+  trips the ``foreign_language`` floor and the heat strip shows 1.00 throughout.
+  The text columns and their heat strips carry ``lang`` and ``dir`` from it, so
+  an Arabic paragraph is aligned right and its final ``.`` (neutral to the bidi
+  algorithm, it takes the box's direction) ends the line on the left instead of
+  being stranded at the right, as an LTR box draws it; ``؟`` and ``،`` are
+  Arabic letters to the algorithm and were never the problem.
+  Per document rather than ``dir="auto"``: auto takes the direction from the first
+  strong letter, and an Arabic dispatch opening on a Latin "AFP" would go LTR.
 """
 
 from __future__ import annotations
@@ -45,7 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from mtrepair import __version__
+from mtrepair import __version__, langdata
 from mtrepair.config import Config
 from mtrepair.io import atomic_writer
 from mtrepair.model import Finding
@@ -72,6 +83,8 @@ FAMILY_COLOURS: dict[str, tuple[str, str]] = {
     "other": ("#fce7f3", "#be185d"),
 }
 _HEAT_LEVELS = 10
+# Languages written right to left (those mtrepair has data for, and a few it may get).
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "ckb", "sd", "ug", "dv"})
 
 
 def family_of(rule: str) -> str:
@@ -318,19 +331,41 @@ class ReviewWriter:
         reference: ReviewReference | None = None,
         garble: GarbleScorer | bool | None = True,
     ) -> None:
+        """``garble``: True for :mod:`mtrepair.qe` in each document's language, a scorer, or off.
+
+        A scorer passed in is used as given for every document (the caller chose it).
+        """
         self.spool = spool
         self.lang = lang
         self.reference = reference
         self.totals = _Totals()
         self.garble_note = ""
         self.garble: GarbleScorer | None
+        self._qe_by_lang: dict[str, GarbleScorer] | None = None
         if garble is True:
-            self.garble, self.garble_note = qe_scorer(lang if lang != "auto" else "en")
+            first = lang if lang != "auto" else "en"
+            self.garble, self.garble_note = qe_scorer(first)  # is mtrepair.qe there at all?
+            if self.garble is not None:
+                self._qe_by_lang = {first: self.garble}
         elif garble is False:
             self.garble, self.garble_note = None, "garble scores were not asked for"
         else:
             self.garble = garble
         self._ref_units: list[Any] | None = None
+
+    def document_lang(self, original: str) -> str:
+        """The language ``clean`` read this document in: ``--lang``, or guessed from the original."""
+        return self.lang if self.lang != "auto" else langdata.guess_language(original)
+
+    def _scorer(self, lang: str) -> GarbleScorer | None:
+        """The garble scorer for a document in ``lang`` (qe's is built once per language)."""
+        if self.garble is None or self._qe_by_lang is None:
+            return self.garble
+        scorer = self._qe_by_lang.get(lang)
+        if scorer is None:
+            scorer = qe_scorer(lang)[0] or self.garble
+            self._qe_by_lang[lang] = scorer
+        return scorer
 
     # -- per document
 
@@ -363,8 +398,10 @@ class ReviewWriter:
             a, b = self._flag_marks(n, i, f, out_flag[i])
             orig_marks.append(a)
             rep_marks.append(b)
-        heat_o, strip_o = self._heat(n, "o", original)
-        heat_r, strip_r = self._heat(n, "r", repaired, entry.get("garble"))
+        lang = self.document_lang(original)
+        attrs = f'lang="{esc(lang)}" dir="{"rtl" if lang in RTL_LANGUAGES else "ltr"}"'
+        heat_o, strip_o = self._heat(n, "o", original, lang, attrs)
+        heat_r, strip_r = self._heat(n, "r", repaired, lang, attrs, entry.get("garble"))
 
         w = self.spool.write
         w(f'<section class="doc" id="doc-{n}" data-label="{n}: {esc(doc_id)}" aria-labelledby="doc-{n}-h">\n')
@@ -386,13 +423,13 @@ class ReviewWriter:
         ):
             w(f'<div class="col"><h3>{side} <small>{len(text):,} characters</small></h3>')
             w(strip)
-            w(f'<div class="text {cls}" tabindex="-1">')
+            w(f'<div class="text {cls}" {attrs} tabindex="-1">')
             for chunk in markup(text, marks):
                 w(chunk)
             w("</div></div>\n")
         w("</div>\n")
         if self.reference is not None and entry.get("reference"):
-            self._reference_section(n, entry, original, repaired)
+            self._reference_section(n, entry, original, repaired, attrs)
         w("</section>\n")
 
     def _edit_marks(self, n: int, i: int, e: Mapping[str, Any], out: tuple[int, int]) -> tuple[Mark, Mark]:
@@ -424,15 +461,24 @@ class ReviewWriter:
         return _pair(f"d{n}f{i + 1}", "flag", f"f-{fam}", rule, conf, tip, span, out, 1)
 
     def _heat(
-        self, n: int, side: str, text: str, scored_block: Mapping[str, Any] | None = None
+        self,
+        n: int,
+        side: str,
+        text: str,
+        lang: str,
+        attrs: str,
+        scored_block: Mapping[str, Any] | None = None,
     ) -> tuple[list[Mark], str]:
         """Sentence marks shaded by garble score and the strip above the column.
 
         ``scored_block`` is the report entry's ``garble`` block when the worker
         already scored this text (``clean --report/--html``): it is shown as is,
-        so the page and the report agree and nothing is scored twice.
+        so the page and the report agree and nothing is scored twice. Otherwise
+        the text is split and scored in ``lang``, the document's language.
+        ``attrs`` (its ``lang`` and ``dir``) make the strip run in reading order.
         """
-        if self.garble is None or not text.strip():
+        scorer = self._scorer(lang)
+        if scorer is None or not text.strip():
             return [], ""
         from mtrepair.align import Unit
         from mtrepair.align.units import units
@@ -443,9 +489,9 @@ class ReviewWriter:
             sents = [Unit(a, b, text[a:b]) for a, b in spans]
             scored = [(float(r["score"]), ", ".join(r.get("reasons", []))) for r in rows]
         else:
-            sents = units(text, "sentences", self.lang)
+            sents = units(text, "sentences", lang)
             try:
-                scored = self.garble([s.text for s in sents]) if sents else []
+                scored = scorer([s.text for s in sents]) if sents else []
             except Exception as exc:  # an optional decoration must never fail a clean run
                 self.garble = None
                 self.garble_note = f"mtrepair.qe failed ({type(exc).__name__}: {exc})"
@@ -470,12 +516,14 @@ class ReviewWriter:
             cells.append(f'<a class="h{level}" href="#{sid}" title="{tip}"></a>')
         mean = sum(sc for sc, _ in scored) / max(1, len(scored))
         strip = (
-            f'<div class="heat" aria-label="garble score per sentence, mean {mean:.2f}">'
-            f'<span class="heat-label">garble {mean:.2f}</span>{"".join(cells)}</div>'
+            f'<div class="heat" {attrs} aria-label="garble score per sentence, mean {mean:.2f}">'
+            f'<span class="heat-label" lang="en">garble {mean:.2f}</span>{"".join(cells)}</div>'
         )
         return marks, strip
 
-    def _reference_section(self, n: int, entry: Mapping[str, Any], original: str, repaired: str) -> None:
+    def _reference_section(
+        self, n: int, entry: Mapping[str, Any], original: str, repaired: str, attrs: str
+    ) -> None:
         from mtrepair.align.reference import compare
         from mtrepair.align.units import units
 
@@ -515,7 +563,10 @@ class ReviewWriter:
             score = f"{float(bead.get('score', 0.0)):.2f}" if gi and ci else "–"
             g_html = _diff_words(g_text, c_text) if ci else esc(g_text)
             c_html = _diff_words(c_text, g_text) if gi else esc(c_text)
-            w(f'<tr class="{cls}"><td>{k + 1}</td><td>{g_html}</td><td>{c_html}</td><td>{score}</td><td>')
+            w(
+                f'<tr class="{cls}"><td>{k + 1}</td><td {attrs}>{g_html}</td><td {attrs}>{c_html}</td>'
+                f"<td>{score}</td><td>"
+            )
             w("".join(f"<div>{esc(p)}</div>" for p in problems))
             w("</td></tr>\n")
         w("</tbody></table></details>\n")

@@ -45,7 +45,7 @@ MARKER_FORMAT = 1
 MARKER_SUFFIX = ".done"
 EXCLUDED_SUFFIX = ".excluded.jsonl"
 EDITS_SUFFIX = ".edits.jsonl"
-_SHARD_SUFFIXES = (".jsonl.gz", ".jsonl", ".txt")
+_SHARD_SUFFIXES = (".jsonl.gz", ".jsonl", ".txt.gz", ".txt")
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,7 @@ class ShardTask:
     output: str | None = None  # the mirrored output file (``-o FOLDER/``)
     report: str | None = None  # the per-shard edit report (``--report-dir``)
     newline: bool = False  # text format: end every document with a newline
+    tolerant: bool = False  # an unreadable input is skipped with its reason (one of several inputs)
 
     @property
     def marker(self) -> str | None:
@@ -105,6 +106,8 @@ def _stem(path: str) -> str:
 def mirror_name(rel: str, kind: str, fmt: str) -> str:
     """The output name of input ``rel``: the same relative path (``.txt`` becomes ``.jsonl`` for JSONL)."""
     if fmt == "jsonl" and kind == "text":
+        if rel.endswith(".txt.gz"):
+            return rel.removesuffix(".txt.gz") + ".jsonl.gz"
         return rel.removesuffix(".txt") + ".jsonl"
     return rel
 
@@ -238,7 +241,9 @@ def exclusion_message(doc: SourceDoc, reason: str) -> str:
 
 def skipped_exclusion(skip: Skipped) -> dict[str, Any]:
     """The exclusion-file line of a record that could not be read: its raw text, kept whole."""
-    return {"id": None, "source": skip.source, "line": skip.line, "reason": skip.reason, "raw": skip.raw}
+    # line 0 is a whole input that could not be read (ReadProblems.skip_file): no line to name.
+    line = skip.line or None
+    return {"id": None, "source": skip.source, "line": line, "reason": skip.reason, "raw": skip.raw}
 
 
 def _remove_stale(target: Path) -> None:
@@ -332,6 +337,8 @@ class ShardWriter:
         skipped = problems.skipped if problems is not None else []
         lines = self._excluded + [(s.line, skipped_exclusion(s)) for s in skipped]
         self.summary.excluded += len(skipped)
+        if problems is not None and problems.files and not self.summary.documents:
+            return self._commit_unreadable(lines)
         if task.exclusions is not None:
             if lines:
                 lines.sort(key=lambda pair: pair[0])
@@ -348,6 +355,22 @@ class ShardWriter:
         self.summary.outputs = outputs
         if task.marker is not None:
             self._write_marker(task, task.marker, outputs)
+        return self.summary
+
+    def _commit_unreadable(self, lines: list[tuple[int, dict[str, Any]]]) -> ShardSummary:
+        """An input that could not be read at all: no output (an empty file would pass
+        for a cleaned one), its exclusion file with the reason, and no marker, so
+        ``--resume`` tries the input again once it has been fixed."""
+        task = self.task
+        self._committed = True
+        discard = RuntimeError("unreadable input: outputs discarded")
+        self._stack.__exit__(type(discard), discard, None)  # atomic_writer drops its temp files
+        outputs: list[str] = []
+        if task.exclusions is not None:
+            with atomic_writer(Path(task.exclusions), protect=self.protect) as fh:
+                fh.writelines(json.dumps(line, ensure_ascii=False) + "\n" for _, line in lines)
+            outputs.append(task.exclusions)
+        self.summary.outputs = outputs
         return self.summary
 
     def _write_marker(self, task: ShardTask, marker: str, outputs: list[str]) -> None:
@@ -379,8 +402,14 @@ def plan_shards(
     report_dir: Path | None = None,
     newline: bool = False,
 ) -> list[ShardTask]:
-    """One task per input file, with its output names; refuses outputs that would overwrite an input."""
+    """One task per input file, with its output names; refuses outputs that would overwrite an input.
+
+    With several input files, one that cannot be read is skipped with its reason
+    (``tolerant``) and the rest is cleaned; a single input given alone fails with
+    its one-line error, since there is nothing else to do.
+    """
     files = list(files)
+    tolerant = len(files) > 1
     tasks: list[ShardTask] = []
     inputs = {p.resolve() for p, _ in files if str(p) != "-"}
     for index, (path, rel) in enumerate(files):
@@ -388,7 +417,7 @@ def plan_shards(
         rel = "stdin.txt" if str(path) == "-" else rel
         output = str(out_dir / mirror_name(rel, kind, fmt)) if out_dir is not None else None
         report = str(report_dir / report_name(rel)) if report_dir is not None else None
-        task = ShardTask(index, str(path), rel, fmt, encoding, fingerprint, output, report, newline)
+        task = ShardTask(index, str(path), rel, fmt, encoding, fingerprint, output, report, newline, tolerant)
         for target in (task.output, task.report, task.exclusions, task.marker):
             if target is not None and Path(target).resolve() in inputs:
                 raise OutputError(f"{target}: is also an input; inputs are never modified, choose another -o")
@@ -409,7 +438,10 @@ def clean_shard(task: ShardTask, job: Any) -> ShardSummary:
     the_job = job_from(job)
     problems = ReadProblems()
     with ShardWriter(task) as writer:
-        for doc in read_file(Path(task.path), task.rel, encoding=task.encoding, problems=problems):
+        docs = read_file(
+            Path(task.path), task.rel, encoding=task.encoding, problems=problems, tolerant=task.tolerant
+        )
+        for doc in docs:
             outcome = process(doc, the_job)
             if outcome.result is None:
                 writer.exclude(doc, outcome.error or "repair failed")

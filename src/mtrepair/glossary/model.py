@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -228,6 +228,60 @@ def load(paths: list[Path]) -> Glossary:
             seen[e.id] = f"{e.source}:{e.line}"
             entries.append(e)
     return Glossary(tuple(entries), tuple(str(p) for p in paths))
+
+
+def validate(
+    glossary: Glossary, *, lenient: bool = False, warn: Callable[[str], None] | None = None
+) -> Glossary:
+    """``glossary`` if ``glossary check`` finds no error in it; else refused, or trimmed when lenient.
+
+    ``clean`` and ``detect`` call this once per run, in the main process, before
+    the matcher is built (workers receive the built matcher): a glossary that
+    ``check`` rejects would change the output silently (two entries claiming
+    one variant: whichever the automaton keeps wins). Strict, the first error
+    is raised as a :class:`GlossaryError`, the line ``check`` prints. Lenient
+    (``--glossary-lenient``), each entry an error points at is left out and
+    ``warn`` is told why; errors about a whole file (unsorted blocks) do not
+    change matching and are only reported. Cost, once per process: about
+    0.2 s more for a ``clean`` run (median of 8 runs on the seeds), mostly
+    loading wordfreq's English list and the language subtag registry that
+    ``check`` consults; the check itself takes a few milliseconds.
+    """
+    from mtrepair.glossary.lint import check
+
+    entries = list(glossary.entries)
+    told: set[str] = set()
+
+    def tell(message: str) -> None:
+        if warn is not None and message not in told:
+            told.add(message)
+            warn(message)
+
+    while True:  # each round leaves out at least one entry, so this ends
+        errors = [p for p in check(Glossary(tuple(entries), glossary.sources)) if p.severity == "error"]
+        if errors and not lenient:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            raise GlossaryError(
+                f"{errors[0]}{more}; the glossary fails `mtrepair glossary check`: fix it, or pass "
+                "--glossary-lenient to skip the conflicting entries"
+            )
+        at = {f"{e.source}:{e.line}": e for e in entries}
+        culprits = {p.where for p in errors if p.where in at}
+        for p in errors:
+            if p.where in at:
+                tell(f"{p}; entry {at[p.where].id!r} skipped (--glossary-lenient)")
+            else:
+                tell(f"{p}; ignored (--glossary-lenient)")
+        if not culprits:
+            return Glossary(tuple(entries), glossary.sources)
+        entries = [e for e in entries if f"{e.source}:{e.line}" not in culprits]
+
+
+def load_valid(
+    paths: list[Path], *, lenient: bool = False, warn: Callable[[str], None] | None = None
+) -> Glossary:
+    """:func:`load` then :func:`validate`: the glossaries ``clean`` and ``detect`` apply."""
+    return validate(load(paths), lenient=lenient, warn=warn)
 
 
 def default_paths() -> list[Path]:

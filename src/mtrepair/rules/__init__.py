@@ -11,6 +11,7 @@ from mtrepair.rules import breaks, encoding, language, lines, terms, tokens
 
 PIPELINE: tuple[str, ...] = (
     "line_endings",
+    "html_entities",
     "mojibake",
     "metadata",
     "boilerplate",

@@ -7,7 +7,9 @@ import re
 from collections.abc import Iterator
 
 import ftfy
+import ftfy.fixes
 from ftfy.badness import is_bad
+from ftfy.chardata import HTML_ENTITY_RE
 
 from mtrepair.config import Config
 from mtrepair.model import Finding
@@ -71,4 +73,41 @@ def mojibake(doc: Document, config: Config) -> Iterator[Finding]:
                 fixed[b0:b1],
                 f"mis-decoded text {chunk[a0:a1]!r} is {fixed[b0:b1]!r}",
                 0.9,
+            )
+
+
+# A paragraph that is about markup (an HTML tag or a comparison sign, code in
+# backticks, or the words that name markup and its escapes) keeps its entities:
+# there "&amp;" is what the author means. ftfy's own guard is the "<".
+_MARKUP_TALK = re.compile(r"[<`]|\b(?:html|xml|sgml|markup|entit(?:y|ies)|escaped?)\b", re.IGNORECASE)
+
+
+@rule("html_entities", "encoding", "HTML entities a scraper left (&quot; &amp; &#8217;) are decoded by ftfy")
+def html_entities(doc: Document, config: Config) -> Iterator[Finding]:
+    """Decode entities with ``ftfy.fixes.unescape_html``, one edit per entity.
+
+    ftfy decodes only the unambiguous forms (named entities that end in a
+    semicolon, numeric references), so informal text such as "this&not that" or
+    "AT&T;" is left alone. Paragraphs that are themselves about markup are
+    skipped, as ftfy skips text holding a "<".
+    """
+    text = doc.text
+    if "&" not in text:
+        return
+    for block in doc.blocks:
+        chunk = text[block.start : block.end]
+        if "&" not in chunk or _MARKUP_TALK.search(chunk):
+            continue
+        for m in HTML_ENTITY_RE.finditer(chunk):
+            decoded = ftfy.fixes.unescape_html(m.group())
+            if decoded == m.group():
+                continue
+            yield finding(
+                "html_entities",
+                text,
+                block.start + m.start(),
+                block.start + m.end(),
+                decoded,
+                f"HTML entity {m.group()!r} is {decoded!r}",
+                0.95,
             )
