@@ -106,7 +106,8 @@ def _sentence(draw: st.DrawFn) -> str:
 
 
 _clean_paragraph = st.lists(_sentence(), min_size=1, max_size=4).map(" ".join)
-clean_news = st.lists(_clean_paragraph, min_size=1, max_size=6).map("\n\n".join)
+# Unique: a paragraph printed twice in a row is damage (duplicate_line repairs it).
+clean_news = st.lists(_clean_paragraph, min_size=1, max_size=6, unique=True).map("\n\n".join)
 
 _JOINT = "\n\n\n\n"
 

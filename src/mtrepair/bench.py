@@ -10,7 +10,8 @@ the glossary entries of ``bench_glossary``) and adds what none of them does: the
 speed and memory of each operation in its own fresh process next to its peer.
 
 Parts (``PARTS``): ``detect`` and ``repair`` (one ``clean`` of the garble set
-serves both), ``align``, ``qe``, ``speed``. Each writes ``suite_<part>.json`` to
+serves both), ``align``, ``qe``, ``speed``, ``realworld`` (``bench_realworld``: recall
+per damage kind and language on the committed multilingual corpus). Each writes ``suite_<part>.json`` to
 the output folder; the run ends with ``report.md`` and ``suite_<part>.png``.
 The ``benchmarks/`` folder lives in the repository, not in the installed package:
 the suite needs an editable install (or ``benchmarks=`` pointing at a checkout).
@@ -42,7 +43,7 @@ from typing import Any
 from mtrepair.errors import ConfigError, InputError
 from mtrepair.markdown import md_cell
 
-PARTS: tuple[str, ...] = ("detect", "repair", "align", "qe", "speed")
+PARTS: tuple[str, ...] = ("detect", "repair", "align", "qe", "speed", "realworld")
 MB = 1_000_000
 ALIGN_BACKENDS = ("lexical", "minilm", "use-multilingual", "e5")
 QE_MODELS = ("e5", "use-multilingual")
@@ -480,6 +481,26 @@ def part_qe(opts: Options, workdir: Path) -> dict[str, Any]:
     }
 
 
+def part_realworld(opts: Options) -> dict[str, Any]:
+    """bench_realworld: recall per damage kind and language, edit precision, false edits on clean pages.
+
+    The corpus is committed (``benchmarks/realworld/corpus.jsonl``), so this part
+    needs no data outside the repository; ``--quick`` scores every fourth page.
+    """
+    bench_realworld = load_module(opts.benchmarks, "bench_realworld")
+    corpus = opts.benchmarks / "realworld" / "corpus.jsonl"
+    if bench_realworld is None or not corpus.exists():
+        return {"skipped": f"benchmarks/bench_realworld.py or {corpus} is not there"}
+    pages = bench_realworld.load_corpus(corpus)
+    if opts.quick:
+        pages = pages[::4]
+    runs, info = bench_realworld.clean_pages(pages)
+    result: dict[str, Any] = bench_realworld.evaluate(pages, runs)
+    result["run"] = {**info, "corpus": str(corpus), "pages_scored": len(pages)}
+    result["markdown"] = bench_realworld.render_markdown(result)
+    return result
+
+
 def part_speed(opts: Options, workdir: Path) -> dict[str, Any]:
     """Every operation next to its peer, each in a fresh process: MB/s, peak RSS, ratios."""
     make_corpus = _required(opts.benchmarks, "make_corpus")
@@ -644,6 +665,8 @@ def render_report(run: dict[str, Any], results: dict[str, dict[str, Any]], plots
         lines += _report_align(results["align"], plots.get("align"))
     if "qe" in results:
         lines += _report_qe(results["qe"], plots.get("qe"))
+    if "realworld" in results and "markdown" in results["realworld"]:
+        lines += ["## Real-world damage (`benchmarks/realworld/`)", "", results["realworld"]["markdown"], ""]
     if "speed" in results:
         lines += _report_speed(results["speed"], plots.get("speed"))
     lines += [
@@ -1139,6 +1162,8 @@ def run_bench(
             todo.append(("align", lambda: results.__setitem__("align", part_align(opts))))
         if "qe" in opts.parts:
             todo.append(("qe", lambda: results.__setitem__("qe", part_qe(opts, workdir))))
+        if "realworld" in opts.parts:
+            todo.append(("realworld", lambda: results.__setitem__("realworld", part_realworld(opts))))
         if "speed" in opts.parts:
             todo.append(("speed", lambda: results.__setitem__("speed", part_speed(opts, workdir))))
         for label, step in todo:

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mtrepair import __version__
+from mtrepair import __version__, langdata
 from mtrepair.cli_align import align
 from mtrepair.cli_bench import bench as bench_command
 from mtrepair.cli_common import cli_errors, err, fail
@@ -84,7 +84,15 @@ def _report_problems(problems: list[str]) -> None:
 PathsArg = Annotated[
     list[str], typer.Argument(help="Files (.txt, .jsonl, .jsonl.gz), folders, or - for stdin.")
 ]
-LangOpt = Annotated[str, typer.Option("--lang", help="Document language: auto, en, fr, de, es or ar.")]
+LangOpt = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        help=f"Document language: auto (guessed per document), {', '.join(langdata.LANGUAGES[:-1])}, "
+        f"or {langdata.GENERIC} (any other language: script-level rules only). "
+        "`mtrepair rules --lang L` shows what runs.",
+    ),
+]
 DisableOpt = Annotated[
     list[str] | None, typer.Option("--disable", help="Turn a rule off (repeatable); see `mtrepair rules`.")
 ]
@@ -189,6 +197,26 @@ def clean(
             "not for --report-dir alone).",
         ),
     ] = None,
+    repeated_lines: Annotated[
+        bool,
+        typer.Option(
+            "--repeated-lines/--no-repeated-lines",
+            help="Learn the lines each source repeats across its documents (a first pass over the "
+            "inputs) and remove them as site chrome, logged with their count.",
+        ),
+    ] = True,
+    repeated_min_docs: Annotated[
+        int,
+        typer.Option(
+            "--repeated-min-docs", help="A repeated line is in at least this many documents of its source..."
+        ),
+    ] = 5,
+    repeated_share: Annotated[
+        float,
+        typer.Option(
+            "--repeated-share", help="...and in at least this share (0-1) of its source's documents."
+        ),
+    ] = 0.3,
 ) -> None:
     """Repair documents; every edit is logged with --report and can be undone.
 
@@ -200,6 +228,9 @@ def clean(
 
     with cli_errors():
         config = _config(lang, disable, boilerplate, glossary, no_glossary, glossary_lenient)
+        config = config.with_repeated_lines(
+            min_docs=repeated_min_docs, share=repeated_share, enabled=repeated_lines
+        )
         spec = _reference(reference, adopt, model, model_path, min_score, encoding)
         summary = _with_progress(
             log_every,
@@ -358,13 +389,42 @@ def _garble_rows(
 
 
 @app.command("rules")
-def list_rules() -> None:
-    """List every rule with its family and a one-line explanation."""
-    table = Table("rule", "family", "action", "explanation")
+def list_rules(
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Which rules run for this language (a code --lang takes, und: any other language) "
+            "and the data each reads; the rules that are off, and why.",
+        ),
+    ] = None,
+) -> None:
+    """List every rule with its family and a one-line explanation (with --lang: what runs for it)."""
+    if lang is None:
+        table = Table("rule", "family", "action", "explanation")
+        for name in PIPELINE:
+            r = RULES[name]
+            table.add_row(r.name, r.family, "repair" if r.repairs else "flag", r.explanation)
+        Console().print(table)
+        return
+    with cli_errors():
+        data = langdata.load(lang)
+        info = langdata.describe(lang)
+    console = Console()
+    console.print(
+        f"{lang}: {data.name}; script: {info['script']}; "
+        f"spaces between words: {info['spaces_between_words']}; guessed from: {langdata.guess_basis(lang)}"
+    )
+    table = Table("rule", "action", lang, f"data for {lang} (off: why)")
     for name in PIPELINE:
-        r = RULES[name]
-        table.add_row(r.name, r.family, "repair" if r.repairs else "flag", r.explanation)
-    Console().print(table)
+        why = data.off_reason(name)
+        used = langdata.rule_data(lang, name) or "none: works alike in every language"
+        action = "repair" if RULES[name].repairs else "flag"
+        flag_why = data.flag_only_reason(name)
+        if flag_why:
+            action, used = "flag", f"flag only: {flag_why}"
+        table.add_row(name, action, "off" if why else "on", why or used)
+    console.print(table)
 
 
 def _version(value: bool) -> None:

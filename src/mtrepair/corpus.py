@@ -11,15 +11,18 @@ with a completion marker, so ``resume`` can skip it; the executors live in
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from mtrepair.config import Config
-from mtrepair.engine import Job, ShardEnd, ShardStart, check_engine, local_stream
+from mtrepair.engine import Job, ShardEnd, ShardStart, check_engine, count_shards, local_stream
 from mtrepair.errors import ConfigError
+from mtrepair.frequent import RULE, LineCounts, RepeatedLines, fold
 from mtrepair.io import ReadProblems, SourceDoc, atomic_writer, expand, is_jsonl, read_documents
 from mtrepair.progress import ProgressSink
 from mtrepair.report import ReportWriter, document_entry
@@ -137,21 +140,24 @@ def clean_corpus(
     headers = fmt == "text" and (len(inputs) > 1 or any(is_jsonl(str(p)) for p in inputs))
     if resume and not mirror:
         raise ConfigError("--resume needs an output folder: -o FOLDER/")
+    if engine == "dask" and (not mirror or report is not None or any(str(p) == "-" for p in inputs)):
+        raise ConfigError(
+            "--engine dask writes every shard on the workers: give -o FOLDER/ and file inputs, "
+            "and --report-dir instead of --report"
+        )
+    # Planned before the first pass (it reads the shards); the fingerprint, which
+    # includes what the first pass learns, is filled in after it (_prepare).
     tasks = plan_shards(
         files,
         fmt=fmt,
         encoding=encoding,
-        fingerprint=fingerprint(config, fmt=fmt, encoding=encoding, newline=headers, reference=reference),
+        fingerprint="",
         out_dir=out_path if mirror else None,
         report_dir=report_dir,
         newline=headers,
     )
     problems = ReadProblems()
     summary = Summary()
-    if resume:
-        todo = [t for t in tasks if not is_done(t)]
-        summary.resumed = len(tasks) - len(todo)
-        tasks = todo
     if garble is None:
         garble = report is not None or html is not None
     # Only a single report and the review page read every step in this process.
@@ -162,15 +168,20 @@ def clean_corpus(
         garble=garble,
         steps=report is not None or html is not None,
     )
+    prepare = functools.partial(
+        _prepare, tasks, job, summary, fmt=fmt, encoding=encoding, newline=headers, resume=resume
+    )
+    if engine == "dask":
+        from mtrepair.engine import dask_client, dask_count_shards
+
+        with dask_client(workers=workers, scheduler=scheduler) as client:
+            tasks, job = prepare(lambda todo: dask_count_shards(client, todo))
+            if progress is not None:
+                progress.start(sum(input_bytes(t.path) for t in tasks))
+            return _clean_on_dask(tasks, job, summary, client=client, progress=progress)
+    tasks, job = prepare(lambda todo: count_shards(todo, workers=workers))
     if progress is not None:
         progress.start(sum(input_bytes(t.path) for t in tasks))
-    if engine == "dask":
-        if not mirror or report is not None or any(str(p) == "-" for p in inputs):
-            raise ConfigError(
-                "--engine dask writes every shard on the workers: give -o FOLDER/ and file inputs, "
-                "and --report-dir instead of --report"
-            )
-        return _clean_on_dask(tasks, job, summary, workers=workers, scheduler=scheduler, progress=progress)
     with contextlib.ExitStack() as stack:
         writer = None
         if report is not None:
@@ -249,20 +260,56 @@ def clean_corpus(
     return summary
 
 
+def _prepare(
+    tasks: list[ShardTask],
+    job: Job,
+    summary: Summary,
+    counter: Callable[[list[ShardTask]], Iterable[tuple[int, LineCounts]]],
+    *,
+    fmt: str,
+    encoding: str,
+    newline: bool,
+    resume: bool,
+) -> tuple[list[ShardTask], Job]:
+    """The first pass, then the shards still to clean and the job that cleans them.
+
+    The first pass learns the corpus's repeated lines from **every** input, the
+    finished shards of a resumed run included: what a shard's output holds
+    depends on the whole corpus, so a resumed run must learn exactly what the
+    first run learned. What was learned enters the shards' fingerprint, so a
+    changed corpus (an input added or edited) redoes the finished shards too.
+    """
+    config = job.config
+    learned = None
+    if RULE not in config.disabled:
+        files = [t for t in tasks if t.path != "-"]  # stdin cannot be read twice: nothing to learn
+        if files:
+            counts = fold(counter(files), [t.index for t in files])
+            learned = counts.learn(min_docs=config.repeated_min_docs, share=config.repeated_share)
+    digest = fingerprint(
+        config, fmt=fmt, encoding=encoding, newline=newline, reference=job.reference, repeated=learned
+    )
+    tasks = [dataclasses.replace(t, fingerprint=digest) for t in tasks]
+    if resume:
+        todo = [t for t in tasks if not is_done(t)]
+        summary.resumed = len(tasks) - len(todo)
+        tasks = todo
+    return tasks, dataclasses.replace(job, repeated=learned)
+
+
 def _clean_on_dask(
     tasks: list[ShardTask],
     job: Job,
     summary: Summary,
     *,
-    workers: int,
-    scheduler: str | None,
+    client: Any,
     progress: ProgressSink | None,
 ) -> Summary:
     """Every shard as one Dask task; the summaries come back as shards finish, kept in input order."""
     from mtrepair.engine import dask_shards
 
     done = []
-    for shard in dask_shards(tasks, job, workers=workers, scheduler=scheduler):
+    for shard in dask_shards(tasks, job, client=client):
         done.append(shard)
         if progress is not None:
             progress.advance(shard.documents, shard.bytes)
@@ -278,13 +325,37 @@ def _clean_on_dask(
     return summary
 
 
+def learn_repeated(
+    paths: list[str], *, config: Config, encoding: str = "utf-8", workers: int = 1
+) -> RepeatedLines | None:
+    """The first pass alone: the repeated lines of ``paths``, per source (None: the rule is off).
+
+    What ``clean`` learns before it cleans the same inputs (:mod:`mtrepair.frequent`).
+    """
+    if RULE in config.disabled:
+        return None
+    # Planned as clean plans them (an unreadable input among several is skipped there too).
+    planned = plan_shards(expand(paths), fmt="text", encoding=encoding, fingerprint="")
+    tasks = [t for t in planned if t.path != "-"]
+    if not tasks:
+        return None
+    counts = fold(count_shards(tasks, workers=workers), [t.index for t in tasks])
+    return counts.learn(min_docs=config.repeated_min_docs, share=config.repeated_share)
+
+
 def iter_results(
     paths: list[str], *, config: Config, encoding: str = "utf-8", problems: ReadProblems | None = None
 ) -> Iterator[tuple[SourceDoc, list[Any]]]:
-    """Documents with their findings located in the original text (for ``detect``)."""
+    """Documents with their findings located in the original text (for ``detect``).
+
+    The corpus's repeated lines are learned first, as ``clean`` learns them, so
+    ``detect`` reports what ``clean`` would do.
+    """
     from mtrepair.pipeline import detect_text
 
     # As in clean: with several inputs an unreadable one is reported and skipped.
     tolerant = len(expand(paths)) > 1
+    learned = learn_repeated(paths, config=config, encoding=encoding)
     for doc in read_documents(paths, encoding=encoding, problems=problems, tolerant=tolerant):
-        yield doc, list(detect_text(doc.text, config))
+        doc_config = config if learned is None else config.for_document(learned.lookup(doc))
+        yield doc, list(detect_text(doc.text, doc_config))

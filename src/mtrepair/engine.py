@@ -19,12 +19,20 @@ inside it excludes that document with its reason instead of ending the run.
 
 What crosses a process boundary is a :class:`Job` pickled once: the configuration
 (the glossary travels as its entries and patterns; the Aho-Corasick automaton is
-built lazily on first use, so once per worker) and the reference. Workers keep it
-for their lifetime; models and word lists load on first use, once per worker.
+built lazily on first use, so once per worker), the reference, and the repeated
+lines the first pass learned. Workers keep it for their lifetime; models and word
+lists load on first use, once per worker.
+
+The first pass (corpus-level repeated lines, :mod:`mtrepair.frequent`) runs on
+the same executors before the clean pass: :func:`count_shards` maps
+:func:`~mtrepair.frequent.count_shard` over the shards (inline, in a process
+pool, or as Dask tasks on the client the clean pass then uses) and the main
+process folds the counts in input order.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import multiprocessing
@@ -32,7 +40,7 @@ import pickle
 import signal
 import uuid
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -42,6 +50,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from mtrepair.config import Config
 from mtrepair.errors import ConfigError, MtrepairError
+from mtrepair.frequent import count_shard, source_fields
 from mtrepair.io import ReadProblems, SourceDoc, read_file
 from mtrepair.model import Result
 from mtrepair.pipeline import clean_text
@@ -49,6 +58,7 @@ from mtrepair.report import document_entry
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from mtrepair.corpus import ReferenceSpec
+    from mtrepair.frequent import LineCounts, RepeatedLines
     from mtrepair.shards import ShardSummary, ShardTask
 
 ENGINES = ("local", "dask")
@@ -72,6 +82,13 @@ class Job:
     entries: bool = False  # build each document's report entry in the worker (--report-dir)
     steps: bool = True  # send every step back to the main process (a --report or --html page reads them)
     garble: bool = False  # score every output sentence (mtrepair.qe.sentences) into the entry
+    repeated: RepeatedLines | None = None  # what the first pass learned (rule repeated_lines)
+
+    def config_for(self, doc: SourceDoc) -> Config:
+        """The configuration for one document: with its source's repeated lines, if any."""
+        if self.repeated is None:
+            return self.config
+        return self.config.for_document(self.repeated.lookup(doc))
 
 
 @dataclass(frozen=True)
@@ -116,7 +133,7 @@ def process(doc: SourceDoc, job: Job) -> Outcome:
     user's to fix and still stop the run.
     """
     try:
-        result = clean_text(doc.text, job.config)
+        result = clean_text(doc.text, job.config_for(doc))
         extra: dict[str, Any] = {}
         if job.reference is not None:
             from mtrepair.align.reference import apply_reference
@@ -249,20 +266,61 @@ def local_stream(
     yield from _pooled(source, pickled(job), workers)
 
 
-def _pool(blob: bytes, workers: int) -> ProcessPoolExecutor:
+def _context() -> BaseContext:
     # forkserver, not fork: the main process may run threads (a progress bar), and
     # a forked copy of a lock held by another thread deadlocks the child. Where
     # there is no forkserver (Windows), spawn.
-    ctx: BaseContext
     if "forkserver" in multiprocessing.get_all_start_methods():
         server = multiprocessing.get_context("forkserver")
         server.set_forkserver_preload(["mtrepair.engine"])
-        ctx = server
-    else:
-        ctx = multiprocessing.get_context("spawn")
+        return server
+    return multiprocessing.get_context("spawn")
+
+
+def _pool(blob: bytes, workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(blob,)
+        max_workers=workers, mp_context=_context(), initializer=_init_worker, initargs=(blob,)
     )
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def count_shards(tasks: list[ShardTask], *, workers: int = 1) -> Iterator[tuple[int, LineCounts]]:
+    """The first pass on this machine: every shard's line counts, in input order.
+
+    One task per shard (an input file), so one huge file is counted by one
+    process; counting runs at tens of MB/s, far ahead of cleaning, so this costs
+    a few percent of a run (README, "Repeated lines"). At most ``2 * workers``
+    shards are in flight, which bounds the counts held here.
+    """
+    if workers == 1 or len(tasks) < 2:
+        for task in tasks:
+            yield task.index, count_shard(task)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(tasks)), mp_context=_context(), initializer=_ignore_interrupt
+    )
+    pending: deque[tuple[int, Future[LineCounts]]] = deque()
+    try:
+        for task in tasks:
+            pending.append((task.index, pool.submit(count_shard, task)))
+            while len(pending) >= 2 * workers:
+                yield _counted(*pending.popleft())
+        while pending:
+            yield _counted(*pending.popleft())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _counted(index: int, future: Future[LineCounts]) -> tuple[int, LineCounts]:
+    try:
+        return index, future.result()
+    except BrokenProcessPool:
+        raise WorkerError("a worker process died (killed, or out of memory) while counting lines") from None
 
 
 def _pooled(source: Iterator[Item], blob: bytes, workers: int) -> Iterator[Item]:
@@ -291,8 +349,9 @@ def _pooled(source: Iterator[Item], blob: bytes, workers: int) -> Iterator[Item]
         for item in source:
             batch.append(item)
             if isinstance(item, Processed):
-                # The record stays here; the worker needs the text only.
-                docs.append(replace(item.doc, record=None))
+                # The record stays here; the worker needs the text, and the fields
+                # that name the document's source (repeated lines are per source).
+                docs.append(replace(item.doc, record=source_fields(item.doc.record)))
                 size += len(item.doc.text)
             if len(docs) >= BATCH_DOCS or size >= BATCH_BYTES:
                 pending.append((batch, pool.submit(_clean_batch, docs)))
@@ -312,31 +371,26 @@ def _pooled(source: Iterator[Item], blob: bytes, workers: int) -> Iterator[Item]
 # --- Dask
 
 
-def dask_shards(
-    tasks: list[ShardTask],
-    job: Job,
-    *,
-    workers: int = 1,
-    scheduler: str | None = None,
-    timeout: float = 30.0,
-) -> Iterator[ShardSummary]:
-    """Run :func:`~mtrepair.shards.clean_shard` for every task as Dask tasks; summaries as they finish.
+def _distributed() -> Any:
+    try:
+        # Any-typed: distributed's functions carry no annotations for strict mypy.
+        return importlib.import_module("distributed")
+    except ImportError:
+        raise ConfigError(
+            "--engine dask needs dask.distributed; install it: pip install 'mtrepair[dask]'"
+        ) from None
+
+
+@contextlib.contextmanager
+def dask_client(*, workers: int = 1, scheduler: str | None = None, timeout: float = 30.0) -> Iterator[Any]:
+    """A Dask client for one run: both passes (counting, cleaning) use it.
 
     Without ``scheduler`` a :class:`distributed.LocalCluster` of ``workers``
     single-threaded worker processes is started (and stopped) here; with it, the
     existing cluster at that address is used, and the input and output paths
     must be reachable from its workers.
     """
-    try:
-        # Any-typed: distributed's functions carry no annotations for strict mypy.
-        distributed: Any = importlib.import_module("distributed")
-    except ImportError:
-        raise ConfigError(
-            "--engine dask needs dask.distributed; install it: pip install 'mtrepair[dask]'"
-        ) from None
-    from mtrepair.shards import clean_shard
-
-    blob = pickled(job)
+    distributed = _distributed()
     cluster: Any = None
     try:
         if scheduler is None:
@@ -356,19 +410,58 @@ def dask_shards(
         where = scheduler or "a local cluster"
         raise WorkerError(f"cannot reach the Dask scheduler at {where} ({exc}); check --scheduler") from None
     try:
-        shipped = client.scatter(blob, broadcast=True)
-        run = uuid.uuid4().hex[:8]  # keys unique per run: a long-lived scheduler must not reuse results
-        futures = [
-            client.submit(clean_shard, task, shipped, key=f"mtrepair-{run}-{task.index}-{task.rel}")
-            for task in tasks
-        ]
-        for future in distributed.as_completed(futures, loop=client.loop):
-            summary: ShardSummary = future.result()
-            yield summary
+        yield client
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _dask_map(client: Any, fn: Callable[..., Any], tasks: list[ShardTask], *args: Any) -> Iterator[Any]:
+    """``fn(task, *args)`` for every task as Dask tasks; results as they finish."""
+    distributed = _distributed()
+    run = uuid.uuid4().hex[:8]  # keys unique per run: a long-lived scheduler must not reuse results
+    name = getattr(fn, "__name__", "task")
+    futures = [
+        client.submit(fn, task, *args, key=f"mtrepair-{name}-{run}-{task.index}-{task.rel}") for task in tasks
+    ]
+    for future in distributed.as_completed(futures, loop=client.loop):
+        yield future.result()
+
+
+def dask_count_shards(client: Any, tasks: list[ShardTask]) -> Iterator[tuple[int, LineCounts]]:
+    """The first pass on Dask: every shard's line counts, as the tasks finish (fold reorders them)."""
+    yield from _dask_map(client, _indexed_count, tasks)
+
+
+def _indexed_count(task: ShardTask) -> tuple[int, LineCounts]:
+    """The Dask task of the first pass: a shard's counts, with its index for the ordered fold."""
+    return task.index, count_shard(task)
+
+
+def dask_shards(
+    tasks: list[ShardTask],
+    job: Job,
+    *,
+    workers: int = 1,
+    scheduler: str | None = None,
+    timeout: float = 30.0,
+    client: Any = None,
+) -> Iterator[ShardSummary]:
+    """Run :func:`~mtrepair.shards.clean_shard` for every task as Dask tasks; summaries as they finish.
+
+    ``client`` is a :func:`dask_client` of this run (the first pass used it
+    already); without one, a client is opened for this call (see there for
+    ``workers`` and ``scheduler``).
+    """
+    from mtrepair.shards import clean_shard
+
+    blob = pickled(job)
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            client = stack.enter_context(dask_client(workers=workers, scheduler=scheduler, timeout=timeout))
+        shipped = client.scatter(blob, broadcast=True)
+        yield from _dask_map(client, clean_shard, tasks, shipped)
 
 
 def check_engine(engine: str, workers: int) -> None:

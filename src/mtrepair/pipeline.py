@@ -117,12 +117,16 @@ def clean_text(text: str, config: Config | None = None) -> Result:
         changed = False
         doc = Document(current, lang)  # rebuilt only when a rule changed the text
         for r in rules:
-            if round_no and not r.repairs:
-                continue
+            if (round_no and not r.repairs) or r.name in doc.data.disabled_rules:
+                continue  # disabled_rules: off for this language, data/lang/*.json says why
             seen = idle.get(r.name)
             if seen is not None and seen[0] is current and seen[1] == lang:
                 continue
             found = [f for f in r.detect(doc, config) if f.confidence >= config.min_confidence]
+            if r.name in doc.data.flag_only_rules:
+                if round_no:
+                    continue  # flags come from the first round only
+                found = [_as_flag(f, doc.data.flag_only_reason(r.name) or "") for f in found]
             edits, flags = resolve(found, len(current))
             if not edits and not flags:
                 idle[r.name] = (current, lang)
@@ -143,6 +147,13 @@ def clean_text(text: str, config: Config | None = None) -> Result:
 
 
 _BOM = "\ufeff"
+
+
+def _as_flag(f: Finding, why: str) -> Finding:
+    """A repair turned into a flag, for a rule that only flags on the document's language."""
+    if f.replacement is None:
+        return f
+    return replace(f, replacement=None, message=f"{f.message} (flagged, not repaired: {why})")
 
 
 def _shift(f: Finding, by: int) -> Finding:

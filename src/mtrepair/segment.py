@@ -50,6 +50,7 @@ _SPLIT_CANDIDATE = re.compile(
     rf"[.!?…؟](?<![.!?…؟][.!?…؟])[.!?…؟]*+(?:[{re.escape(_CLOSERS)}]|[^\S\n][»›](?=\s))*(?=\s++\S)"
 )
 _LAST_TOKEN = re.compile(r"\S+\Z")
+_NEXT_TOKEN = re.compile(r"[^\s\"”“’‘»«›‹)\],;:]+")
 _FIRST_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -125,6 +126,14 @@ def _ends_sentence(text: str, dot_end: int, next_start: int, data: langdata.Lang
     token_match = _LAST_TOKEN.search(text, max(0, dot_end - 40), dot_end)
     token = token_match.group().lstrip('"“‘«»‹›(„‚[') if token_match else ""
     token = token.rstrip(_CLOSERS)
+    if len(token) <= 5 and token not in data.abbreviations:
+        # The parts of a spaced abbreviation ("z. B.", "EE. UU.", "т. е.") are none alone.
+        after = _NEXT_TOKEN.match(text, next_start)
+        if after is not None and f"{token} {after.group()}" in data.abbreviations:
+            return False  # "EE." + "UU.": the mark is inside the abbreviation
+        token = data.abbreviation_at_end(text[max(0, dot_end - 40) : dot_end]) or token
+    if token in data.numeric_abbreviations:
+        return not nxt.isdigit()  # "No. 5" goes on; "the answer was No." ends
     if token in data.title_abbreviations:
         return False
     if token in data.abbreviations or re.fullmatch(r"(?:[A-Z]\.)+", token):

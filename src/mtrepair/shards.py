@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from mtrepair.config import Config
     from mtrepair.corpus import ReferenceSpec
     from mtrepair.engine import Outcome
+    from mtrepair.frequent import RepeatedLines
 
 MARKER_FORMAT = 1
 MARKER_SUFFIX = ".done"
@@ -124,12 +125,20 @@ def _stable(value: Any) -> Any:
 
 
 def fingerprint(
-    config: Config, *, fmt: str, encoding: str, newline: bool, reference: ReferenceSpec | None = None
+    config: Config,
+    *,
+    fmt: str,
+    encoding: str,
+    newline: bool,
+    reference: ReferenceSpec | None = None,
+    repeated: RepeatedLines | None = None,
 ) -> str:
     """A digest of every setting that changes a shard's bytes, so ``--resume`` redoes stale shards.
 
     The glossary enters by its entries (a Matcher's own repr is an address);
     sets enter sorted, because their order changes from one process to the next.
+    ``repeated`` (what the first pass learned from the whole corpus) enters by its
+    digest: a shard's output depends on the other inputs through it.
     """
     parts: dict[str, Any] = {"tool": __version__, "fmt": fmt, "encoding": encoding, "newline": newline}
     for f in dataclasses.fields(config):
@@ -146,6 +155,8 @@ def fingerprint(
             repr(reference.policy),
             type(reference.backend).__name__,
         ]
+    if repeated is not None:
+        parts["repeated_lines"] = repeated.digest()
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(blob.encode("ascii")).hexdigest()
 

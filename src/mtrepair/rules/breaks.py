@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from mtrepair.config import Config
@@ -24,6 +25,23 @@ _BYLINE = re.compile(r"\A(?:By|by|BY)\s+[A-Z\u0600-\u06ff]")
 _DATELINE = re.compile(r"\d{4}[/-]\d{1,2}[/-]\d{1,2}|\|")
 _LIST_ITEM = re.compile(r"\A(?:[-*•▪–—]\s|\d{1,3}[.)]\s|[a-z][.)]\s)")
 _OPENERS = "“‘«„\"'(["
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao,
+# Khmer, Myanmar) and their punctuation: a break inside them is rejoined with nothing.
+_NO_SPACE = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u2fff\u3001-\u303e\u3041-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60]"
+)
+
+
+def glue(text: str, start: int, end: int) -> str:
+    """What replaces the break ``text[start:end]`` when its two sides are rejoined.
+
+    One space, except between two characters of a script written without spaces
+    ("的" + break + "空军" is "的空军"), where a space would split a word.
+    """
+    if start > 0 and end < len(text) and _NO_SPACE.match(text[start - 1]) and _NO_SPACE.match(text[end]):
+        return ""
+    return " "
 
 
 def _text(doc: Document, span: Span) -> str:
@@ -36,9 +54,45 @@ def last_token(s: str) -> str:
     return tail.lstrip('"“‘«(„[').rstrip('"”’»)]')
 
 
+def first_token(s: str) -> str:
+    """The first whitespace-delimited token, without quotes, brackets or a trailing comma."""
+    head = s.split(None, 1)[0] if s.strip() else ""
+    return head.lstrip('"“‘«(„[').rstrip('"”’»)],;:')
+
+
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
+
+
+def ending_abbreviation(doc: Document, s: str) -> str | None:
+    """The abbreviation ``s`` ends with, or None.
+
+    The language's list (:meth:`~mtrepair.langdata.LangData.abbreviation_at_end`
+    sees the spaced multi-part ones whole: "z. B.", "EE. UU."), or a run of
+    capital initials ("U.N.", "J.R.").
+    """
+    found = doc.data.abbreviation_at_end(s)
+    if found is not None:
+        return found
+    last = last_token(s)
+    return last if _INITIALS.fullmatch(last) else None
+
+
 def ends_with_abbreviation(doc: Document, s: str) -> bool:
-    token = last_token(s)
-    return token in doc.data.abbreviations or bool(re.fullmatch(r"(?:[A-Z]\.){2,}", token))
+    return ending_abbreviation(doc, s) is not None
+
+
+def splits_abbreviation(doc: Document, prev: str, nxt: str) -> bool:
+    """The break falls inside one abbreviation: "EE." + break + "UU.", "z." + break + "B.".
+
+    True when the last token before it and the first token after it, joined with
+    or without a space, make an abbreviation of the language. Seen in Spanish
+    scrapes, where "EE. UU." (Estados Unidos) was cut in two by four newlines.
+    """
+    left, right = last_token(prev), first_token(nxt)
+    if not left.endswith(".") or not right.endswith("."):
+        return False
+    abbreviations = doc.data.abbreviations
+    return f"{left} {right}" in abbreviations or f"{left}{right}" in abbreviations
 
 
 def is_heading(s: str) -> bool:
@@ -72,18 +126,73 @@ def _block_pairs(doc: Document) -> Iterator[tuple[Gap, str, str]]:
 
 
 def abbreviation_continues(doc: Document, prev: str, nxt: str) -> bool:
-    """A block ends with an abbreviation and the sentence plainly goes on."""
-    if not ends_with_abbreviation(doc, prev) or not nxt:
+    """A block ends with an abbreviation and the sentence plainly goes on.
+
+    Plainly: the next block starts in lower case ("U.S." + "diplomats"), the break
+    cuts one abbreviation in two ("EE." + "UU."), the abbreviation is a title that
+    never ends a sentence ("Col." + "Wayne", "Cdr." + "Sean"), or an article comes
+    before it ("a U.S." + "Air Force base").
+    """
+    if not nxt:
         return False
-    token = last_token(prev)
+    if splits_abbreviation(doc, prev, nxt) or _middle_initial(doc, prev, nxt):
+        return True
+    token = ending_abbreviation(doc, prev)
+    if token is None:
+        # An ordinal ("juba 13." + "sajandil", "am 2." + "august"): a number with a
+        # full stop before a lower-case word never ends a sentence.
+        return _ORDINAL.search(prev) is not None and nxt[0].islower()
+    if nxt[0].islower():
+        return True
+    if token in doc.data.numeric_abbreviations:
+        return nxt[0].isdigit()
     before = prev.rsplit(None, 2)
     article = len(before) >= 2 and before[-2].lower() in {"a", "an"}
-    return nxt[0].islower() or token in doc.data.title_abbreviations or article
+    return is_title(doc, token) or article
+
+
+_ORDINAL = re.compile(r"(?<![\d.,])\d{1,4}\.\Z")
+# A name, an initial, a full stop: "Michael D." (+ "Higgins"), "Alexandru D." (+ "Xenopol").
+_NAME_INITIAL = re.compile(
+    r"(?<!\S)[A-Z\u00c0-\u00de\u0400-\u042f][^\W\d_]+ ([A-Z\u00c0-\u00de\u0400-\u042f])\.\Z"
+)
+_NAME_AFTER = re.compile(r"[A-Z\u00c0-\u00de\u0400-\u042f][^\W\d_]*[a-z\u00df-\u00ff\u0430-\u045f]")
+
+
+def _middle_initial(doc: Document, prev: str, nxt: str) -> bool:
+    """A name split after its middle initial: "Michael D." + break + "Higgins".
+
+    A capitalized word, one capital letter and a full stop, then a capitalized word
+    that is no sentence starter of the language ("The", "In"). Not "I" (the
+    Roman one of kings and wars: "World War I." + "In 1918…").
+    """
+    m = _NAME_INITIAL.search(prev)
+    if m is None or m.group(1) == "I":
+        return False
+    first = _NAME_AFTER.match(nxt)
+    if first is None:
+        return False
+    word = _FIRST_WORD.match(nxt)
+    return word is not None and word.group() not in doc.data.sentence_starters
+
+
+def is_title(doc: Document, token: str | None) -> bool:
+    """An abbreviation that never ends a sentence: "Col.", "Cdr.", "z. B." (listed as "z.B.")."""
+    if token is None or token in doc.data.numeric_abbreviations:
+        return False
+    titles = doc.data.title_abbreviations
+    return token in titles or token.replace(" ", "") in titles
 
 
 def orphan_continues(nxt: str) -> bool:
-    """A block that starts with punctuation that can only continue a sentence."""
-    return bool(nxt) and nxt[0] in ",;:)" and not _LIST_ITEM.match(nxt)
+    """A block that starts with punctuation that can only continue a sentence.
+
+    Latin, Arabic ("،", "؛") and CJK ("，", "、", "；") commas and semicolons.
+    """
+    return bool(nxt) and nxt[0] in _ORPHAN_START and not _LIST_ITEM.match(nxt)
+
+
+_ORPHAN_START = ",;:)،؛，、；）"
 
 
 @rule(
@@ -99,24 +208,32 @@ def abbreviation_break(doc: Document, config: Config) -> Iterator[Finding]:
         if m.start() == 0 or not nxt.strip() or not prev.strip():
             continue
         gap_lines = m.group().count("\n")
-        if gap_lines == 1 and not nxt[0].islower():
+        # One line break before a capital is a line of its own (a heading after a
+        # label) unless the abbreviation cannot end anything: a title ("Cdr." +
+        # "Sean") or half of a split abbreviation ("EE." + "UU.").
+        if gap_lines == 1 and not nxt[0].islower() and not _title_or_split(doc, prev, nxt):
             continue
         if abbreviation_continues(doc, prev, nxt):
+            token = ending_abbreviation(doc, prev) or last_token(prev)
             yield finding(
                 "abbreviation_break",
                 text,
                 m.start(),
                 m.end(),
                 " ",
-                f"break after {last_token(prev)!r} splits a sentence",
+                f"break after {token!r} splits a sentence",
                 0.95,
             )
+
+
+def _title_or_split(doc: Document, prev: str, nxt: str) -> bool:
+    return is_title(doc, ending_abbreviation(doc, prev)) or splits_abbreviation(doc, prev, nxt)
 
 
 @rule(
     "orphan_fragment",
     "structure",
-    "a block starting with a comma is the tail of the previous sentence: rejoined",
+    "a block starting with a comma (, ، ，) is the tail of the previous sentence: rejoined",
 )
 def orphan_fragment(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
@@ -125,7 +242,7 @@ def orphan_fragment(doc: Document, config: Config) -> Iterator[Finding]:
             continue
         start = m.start()
         before = text[max(0, start - 60) : start]
-        if before.endswith(".") and not ends_with_abbreviation(doc, before):
+        if before.endswith((".", "。")) and not ends_with_abbreviation(doc, before):
             start -= 1  # the spurious full stop MT put before the fragment
         yield finding(
             "orphan_fragment",
@@ -206,13 +323,13 @@ def quote_split(doc: Document, config: Config) -> Iterator[Finding]:
                 for g in joined:
                     gap = gaps[g]
                     # `he said. “` + break + `We…`: the quote mark belongs to the next word.
-                    glue = "" if doc.text[gap.start - 1] in openers else " "
+                    joint = "" if doc.text[gap.start - 1] in openers else glue(doc.text, gap.start, gap.end)
                     yield finding(
                         "quote_split",
                         doc.text,
                         gap.start,
                         gap.end,
-                        glue,
+                        joint,
                         "a break inside a quotation that the next block closes",
                         0.85,
                     )
@@ -223,22 +340,32 @@ def quote_split(doc: Document, config: Config) -> Iterator[Finding]:
         i = max(i + 1, j)
 
 
-def _continuation_evidence(doc: Document, prev: str, nxt: str) -> bool:
-    return (
-        nxt[0].islower()
-        or orphan_continues(nxt)
-        or (ends_with_abbreviation(doc, prev) and last_token(prev) not in doc.data.title_abbreviations)
-    )
+def _continuation_evidence(doc: Document, prev: str, nxt: str) -> int:
+    """How plainly the next block continues the sentence of this one.
+
+    2: plainly (lower case, a comma, the second half of an abbreviation, the rest
+    of a name after its initial); 1: the block ends with an abbreviation that may
+    also end a sentence ("U.S."); 0: nothing says the sentence goes on.
+    """
+    if nxt[0].islower() or orphan_continues(nxt) or splits_abbreviation(doc, prev, nxt):
+        return 2
+    if _middle_initial(doc, prev, nxt):
+        return 2
+    token = ending_abbreviation(doc, prev)
+    return int(token is not None and not is_title(doc, token))
 
 
 def learn_joint_lengths(doc: Document) -> frozenset[int]:
     """The gap lengths this document uses for sentence joints, not paragraphs.
 
     A length is a joint style when it is longer than the document's shortest gap
-    and at least two of its gaps (and a fifth of them) visibly split a sentence
-    (a lowercase or comma start, a block ending in "U.S."). In seed 002 four
+    and its gaps visibly split a sentence: one of them plainly (a lower-case or
+    comma start, "EE." + "UU."), or two of them after an abbreviation that may
+    also end a sentence ("U.S."); and a fifth of them show it. In seed 002 four
     newlines are joints and two are paragraphs; a document with one gap style has
-    no joints.
+    no joints. Once a length is seen splitting sentences, its gaps between two
+    sentences are joints too (the scraped pages of issue 16: "village." + four
+    newlines + "No group claimed responsibility." inside one paragraph).
     """
     if len({gap.newlines for gap in doc.gaps}) < 2:
         return frozenset()  # one gap style: nothing is longer than the shortest
@@ -246,13 +373,31 @@ def learn_joint_lengths(doc: Document) -> frozenset[int]:
     if not pairs:
         return frozenset()
     total: Counter[int] = Counter()
-    evidence: Counter[int] = Counter()
+    plain: Counter[int] = Counter()
+    maybe: Counter[int] = Counter()
     for gap, prev, nxt in pairs:
         total[gap.newlines] += 1
-        if _continuation_evidence(doc, prev, nxt):
-            evidence[gap.newlines] += 1
+        evidence = _continuation_evidence(doc, prev, nxt)
+        (plain if evidence == 2 else maybe)[gap.newlines] += evidence > 0
     shortest = min(total)
-    return frozenset(n for n, c in evidence.items() if n > shortest and c >= 2 and c >= 0.2 * total[n])
+    learned = frozenset(
+        n
+        for n in total
+        if n > shortest and (plain[n] >= 1 or maybe[n] >= 2) and plain[n] + maybe[n] >= 0.2 * total[n]
+    )
+    if learned or len(total) != 2:
+        return learned
+    # Two gap lengths and no visible split: the longer one is a joint style when it
+    # is the rarer one and every gap of it stands between two sentences of prose.
+    # A page whose blank lines vary (HTML read with get_text) has three lengths or
+    # more, and its long gaps border headings and captions.
+    longer = max(total)
+    between_prose = all(
+        _TERMINAL.search(prev) and not is_special_line(prev) and not is_special_line(nxt)
+        for gap, prev, nxt in pairs
+        if gap.newlines == longer
+    )
+    return frozenset({longer}) if between_prose and total[longer] < total[shortest] else frozenset()
 
 
 @rule(
@@ -280,7 +425,7 @@ def paragraph_joint(doc: Document, config: Config) -> Iterator[Finding]:
             doc.text,
             gap.start,
             gap.end,
-            " ",
+            glue(doc.text, gap.start, gap.end),
             f"{gap.newlines}-newline gap is this document's sentence joint, not a paragraph",
             0.8,
         )
@@ -378,22 +523,215 @@ def _wrap_width(doc: Document) -> int | None:
 # A line break with the spaces around it; leading spaces only from the start of
 # their run (linear on a long run of spaces that ends in a word, not a newline).
 _LINE_BREAK = re.compile(r"(?:(?<![^\S\n])[^\S\n]++)?\n[^\S\n]*")
+# Characters that take two columns (CJK, Hangul, fullwidth forms): a line of 35
+# Chinese characters is as wide as a line of 70 Latin ones.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]"
+)
+# A line that starts with a label: "2020: 27 attacks", "Source: Reuters".
+_LABEL = re.compile(r"[^\W_][\w ]{0,20}:\s")
+_LAST_WORD = re.compile(r"[^\W\d_]+\Z")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_SOFT_END = ",،，、-–—(/"  # a line ending in one of these goes on
+_CJK_TERMINAL = "。！？」』"
+# A URL or path cut by the wrap: a space would not mend it, so the break stays.
+_URLISH = re.compile(r"://|\Awww\.|[/@\\]")
+# Code, tables and ASCII art are laid out in lines on purpose.
+_LAID_OUT = re.compile(r"[{}`|]|\S(?:\t| {3,})\S| [=<>]=? |=>|\)\s*;")
 
 
-@rule("hard_wrap", "structure", "lines hard-wrapped at a fixed column inside a paragraph are unwrapped")
+def _width(s: str) -> int:
+    return len(s) + len(_WIDE.findall(s))
+
+
+def _first_unit_width(s: str) -> int:
+    """How wide the first word of a line is: the word a wider line would have taken."""
+    if _WIDE.match(s):
+        return 2
+    return _width(s.split(None, 1)[0][:40]) if s.strip() else 0
+
+
+def _starts_upper(s: str) -> bool:
+    s = s.lstrip(_OPENERS)
+    return bool(s) and s[0].isupper()
+
+
+def _title_like(s: str) -> bool:
+    """A headline in title case ("US Bases In Both Iraq & Syria Under Fresh Attacks")."""
+    words = [w for w in _WORDS.findall(s) if len(w) >= 4]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+# How plainly a sentence goes on across a line break (see _wrap_evidence).
+_ENDS, _MAY_GO_ON, _GOES_ON, _CANNOT_END = 0, 1, 2, 3
+
+
+def _wrap_evidence(doc: Document, prev: str, nxt: str) -> int:
+    """How plainly the sentence goes on across a line break.
+
+    ``_CANNOT_END``: the line ends with a function word of the language ("of",
+    "und", "على") or a title ("Cdr."), which no sentence or heading ends with.
+    ``_GOES_ON``: the next line starts in lower case, or the line ends with a
+    comma or a dash. ``_MAY_GO_ON``: the line ends in a word and the next starts
+    with a capital, a digit or a letter without case. ``_ENDS``: the line ends a
+    sentence.
+    """
+    head = nxt.lstrip(_OPENERS)
+    word = _LAST_WORD.search(prev)
+    if (
+        word
+        and (word.group().islower() or word.group().istitle())
+        and word.group().lower() in doc.data.stopwords
+    ):
+        # "…carried out by" + "Iran-backed militias" goes on; "Why Iran strikes now" +
+        # "The attacks…" is a headline above its text: a sentence starter follows it.
+        first = _FIRST_WORD.match(head)
+        if first is None or not first.group()[0].isupper() or first.group() not in doc.data.sentence_starters:
+            return _CANNOT_END
+    if is_title(doc, ending_abbreviation(doc, prev)):
+        return _CANNOT_END
+    if (head and head[0].islower()) or prev[-1] in _SOFT_END:
+        return _GOES_ON
+    if prev[-1] in ";؛；":  # before a capital: the end of an item in a list of lines
+        return _MAY_GO_ON
+    if _TERMINAL.search(prev) or prev[-1] in _CJK_TERMINAL:
+        return _ENDS
+    return _MAY_GO_ON
+
+
+def _keeps_line_break(prev: str, nxt: str) -> bool:
+    """Lines that stand on their own whatever their width: lists, bylines, datelines, URLs."""
+    return bool(
+        _LIST_ITEM.match(nxt)
+        or (_LABEL.match(nxt) and not nxt[0].islower())
+        or _BYLINE.match(nxt)
+        or _BYLINE.match(prev)
+        or (len(prev) < 60 and _DATELINE.search(prev))
+        or (len(nxt) < 60 and _DATELINE.search(nxt))
+        or _URLISH.search(prev.rsplit(None, 1)[-1])
+        or _URLISH.match(nxt)
+    )
+
+
+def _unwrap_block(doc: Document, start: int, end: int, width: int | None) -> Iterator[tuple[int, int]]:
+    """The line breaks of ``text[start:end]`` that are wraps inside a paragraph.
+
+    Each break is judged by how plainly its sentence goes on (:func:`_wrap_evidence`)
+    and by whether its line is *full*: the next line's first word would not have
+    fit on it, against the document's wrap column when it has one, else against
+    the block's widest line with 20% slack for ragged layouts. So wraps at varying
+    widths and wraps in only some paragraphs are found, not only a document
+    wrapped at one column. A block is *wrapped* when two of its lines are full
+    and one of them plainly goes on, or ends in a word in the middle of the
+    block; there every full line is joined (a sentence that ends on a full line
+    ends where the wrap fell), and any line whose sentence plainly goes on. Out
+    of a wrapped block a break is joined when the line ends with a function word,
+    or when the sentence goes on after a line of 40 columns or more, or, in a
+    script without case (Arabic), when a line of 40 columns or more ends in a
+    word inside a paragraph that ends with a sentence mark. Never in code,
+    tables or poetry (every line starting with a capital), nor before a list
+    item, a byline, a dateline, a label or after a URL.
+    """
+    text = doc.text
+    chunk = text[start:end]
+    if _LAID_OUT.search(chunk):
+        return
+    lines = chunk.split("\n")
+    # Every line starting with a capital: poetry or a list when the lines are
+    # short; German prose (nouns) or a list of long items when they are not,
+    # where only a line that plainly goes on is joined.
+    capitals = len(lines) >= 3 and all(_starts_upper(ln.strip()) for ln in lines if ln.strip())
+    if capitals and max(_width(ln.strip()) for ln in lines) < 55:
+        return
+    breaks: list[_Break] = []
+    line_start = 0
+    for m in _LINE_BREAK.finditer(chunk):
+        nxt_end = chunk.find("\n", m.end())
+        prev = chunk[line_start : m.start()].strip()
+        nxt = chunk[m.end() : len(chunk) if nxt_end < 0 else nxt_end].strip()
+        first = line_start == 0
+        line_start = m.end()
+        if prev and nxt and not _keeps_line_break(prev, nxt):
+            w = _width(prev)
+            room = w + 1 + _first_unit_width(nxt)
+            breaks.append(
+                _Break(
+                    start + m.start(), start + m.end(), prev, w, room, _wrap_evidence(doc, prev, nxt), first
+                )
+            )
+    if not breaks:
+        return
+    column = width if width is not None else max(b.width for b in breaks)
+    slack = 0.6 if width is not None else 0.8
+    full = [b for b in breaks if b.room > slack * column or (width is not None and b.width >= slack * width)]
+    # Text without spaces (Chinese, Japanese) wraps at an exact column and gives no
+    # case or function-word evidence: equal widths are the evidence there.
+    uniform = (
+        len(breaks) >= 2
+        and column >= 20
+        and min(b.width for b in breaks) >= column - 2
+        and len(_NO_SPACE.findall(chunk)) > 0.5 * len(chunk)
+    )
+    wrapped = width is not None or (
+        not capitals
+        and 25 <= column <= 120
+        and len(full) >= 2
+        and (
+            uniform or any(b.evidence >= _GOES_ON or (b.evidence == _MAY_GO_ON and not b.first) for b in full)
+        )
+    )
+    caseless = len(_CASELESS_LETTER.findall(chunk)) > 2 * len(_CASED_LETTER.findall(chunk))
+    paragraph = bool(_TERMINAL.search(lines[-1].strip()) or lines[-1].rstrip()[-1:] in _CJK_TERMINAL + ')»”"')
+    for b in breaks:
+        if b.evidence == _CANNOT_END or (b.evidence == _GOES_ON and (wrapped or b.width >= 40)):
+            yield b.start, b.end
+        elif wrapped and b in full:
+            # A line that ends in a word goes on (unless it is a headline above its
+            # text); a sentence that ends on a full line ends where the wrap fell.
+            goes_on = b.evidence == _MAY_GO_ON and not (b.first and _title_like(b.prev))
+            if goes_on or uniform or b.room > 0.95 * column:
+                yield b.start, b.end
+        elif b.evidence == _MAY_GO_ON and caseless and paragraph and b.width >= 40:
+            yield b.start, b.end
+
+
+@dataclass(frozen=True, slots=True)
+class _Break:
+    """One line break inside a block, with what :func:`_unwrap_block` weighs."""
+
+    start: int
+    end: int
+    prev: str  # the line before it, stripped
+    width: int  # its columns
+    room: int  # its columns with the next line's first word
+    evidence: int  # _wrap_evidence
+    first: bool  # it is the block's first line
+
+
+_CASED_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f]")
+# Hebrew, Arabic, Syriac, Thaana and the Indic scripts: letters without case.
+_CASELESS_LETTER = re.compile("[\u05d0-\u05ea\u0620-\u064a\u066e-\u06d3\u0700-\u08ff\u0900-\u0dff]")
+
+
+@rule(
+    "hard_wrap",
+    "structure",
+    "lines hard-wrapped inside a paragraph (at one column, ragged, or in some paragraphs only) are unwrapped",
+)
 def hard_wrap(doc: Document, config: Config) -> Iterator[Finding]:
     width = _wrap_width(doc)
-    if width is None:
-        return
     text = doc.text
     for block in doc.blocks:
-        for m in _LINE_BREAK.finditer(text[block.start : block.end]):
-            start, end = block.start + m.start(), block.start + m.end()
-            line_start = text.rfind("\n", 0, start) + 1
-            line = text[line_start:start]
-            nxt = text[end : end + 4]
-            if len(line) < 0.6 * width or _LIST_ITEM.match(nxt) or not nxt.strip():
-                continue
+        if text.find("\n", block.start, block.end) < 0:
+            continue
+        for start, end in _unwrap_block(doc, block.start, block.end, width):
+            how = f"at column ~{width}" if width is not None else "mid-sentence"
             yield finding(
-                "hard_wrap", text, start, end, " ", f"line wrapped at column ~{width} inside a paragraph", 0.8
+                "hard_wrap",
+                text,
+                start,
+                end,
+                glue(text, start, end),
+                f"line wrapped {how} inside a paragraph",
+                0.8,
             )

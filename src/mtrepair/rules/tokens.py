@@ -1,4 +1,4 @@
-"""Token-level damage: doubled words, stray and unbalanced quotes, fragments."""
+"""Token-level damage: doubled words, missing spaces, stray and unbalanced quotes, fragments, deleted text."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+import regex
+from ftfy.badness import is_bad
+
 from mtrepair.config import Config
 from mtrepair.model import Finding
 from mtrepair.registry import finding, rule
-from mtrepair.rules.breaks import _quote_chars, _quote_depth, _tail_offsets, is_special_line
+from mtrepair.rules.breaks import (
+    _quote_chars,
+    _quote_depth,
+    _tail_offsets,
+    ending_abbreviation,
+    is_special_line,
+)
 from mtrepair.segment import Document
 
 # A word and every immediate repeat of it: "the the the" must lose both repeats in
@@ -30,20 +39,82 @@ def _same_word(first: str, other: str) -> bool:
     return other == first or (first.istitle() and other == first.lower())
 
 
+# The script a document's words are written in, by language (Latin otherwise).
+_SCRIPT_WORD = {
+    lang: regex.compile(rf"\p{{Script={script}}}+")
+    for lang, script in {"ar": "Arabic", "fa": "Arabic", "ru": "Cyrillic", "zh": "Han"}.items()
+}
+_LATIN_WORD = regex.compile(r"\p{Script=Latin}+")
+# A combining mark glued to a token: the token is part of a longer word that
+# ``\b`` cut at the mark (Devanagari "र" of "र्याली", a decomposed "é").
+_MARK = regex.compile(r"\p{M}")
+_MIN_SINGLE_LETTER_ZIPF = 6.0  # "a", "I", "à", "y", "و": about one word in a thousand or more
+_RESIDUE_CONTEXT = 40  # characters of the surrounding chunk that ftfy.badness reads
+
+
+@cache
+def _single_letter_word(letter: str, lang: str) -> bool:
+    """Whether a one-letter token is a word of ``lang`` (wordfreq), not a stray letter."""
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(letter.lower(), lang) >= _MIN_SINGLE_LETTER_ZIPF
+    except LookupError:  # no word list for the language ("und"): no letter is known to be a word
+        return False
+
+
+def _a_word_of(token: str, doc: Document) -> bool:
+    """A token the rule may treat as a word: in the document's script and a word of its language.
+
+    Only these repeats are MT doublings the rule knows: the repeat of a token in
+    another script is a name or a quotation whose language the exception lists
+    do not cover (Russian "да да"), and a repeated lone letter that is not a
+    word is a list, an initial, or mojibake residue ("Ù Ù", Arabic digits
+    read as Windows-1252), whose deletion loses data.
+    """
+    script = _SCRIPT_WORD.get(doc.lang, _LATIN_WORD)
+    if not script.fullmatch(token):
+        return False
+    return len(token) > 1 or _single_letter_word(token, doc.lang)
+
+
+def _mojibake_around(text: str, start: int, end: int) -> bool:
+    """ftfy.badness finds mojibake in the whitespace-delimited chunk around ``text[start:end]``."""
+    a = start
+    while a > max(0, start - _RESIDUE_CONTEXT) and not text[a - 1].isspace():
+        a -= 1
+    b = end
+    while b < min(len(text), end + _RESIDUE_CONTEXT) and not text[b].isspace():
+        b += 1
+    return is_bad(text[a:b])
+
+
 @rule("doubled_word", "token", "a word repeated by MT (Colonel Colonel) loses the repeat")
 def doubled_word(doc: Document, config: Config) -> Iterator[Finding]:
+    """Drop the immediate repeats of a word, unless the language lists the pair as legitimate.
+
+    Only real words count (:func:`_a_word_of`), whole (no combining mark glued
+    to either end), and never inside text that ``ftfy.badness`` finds
+    mis-decoded: there the "words" are residue ftfy could not decode, and they
+    must reach the reader as they are.
+    """
+    text = doc.text
     exceptions = doc.data.doubled_word_exceptions
-    for m in _DOUBLED.finditer(doc.text):
+    for m in _DOUBLED.finditer(text):
         first = m.group(1)
+        if (m.start() and _MARK.match(text, m.start() - 1)) or not _a_word_of(first, doc):
+            continue
         repeats: list[re.Match[str]] = []
-        for rep in _REPEAT.finditer(doc.text, m.start(2), m.end(2)):
-            if not _same_word(first, rep.group(1)):
+        for rep in _REPEAT.finditer(text, m.start(2), m.end(2)):
+            if not _same_word(first, rep.group(1)) or _MARK.match(text, rep.end()):
                 break
             repeats.append(rep)
         if not repeats or f"{first} {repeats[0].group(1)}".lower() in exceptions:
             continue
         end = repeats[-1].end()
-        yield finding("doubled_word", doc.text, m.start(2), end, "", f"{first!r} is repeated", 0.9)
+        if _mojibake_around(text, m.start(), end):
+            continue
+        yield finding("doubled_word", text, m.start(2), end, "", f"{first!r} is repeated", 0.9)
 
 
 def _block_start(text: str, pos: int) -> int:
@@ -181,6 +252,207 @@ def stray_quote(doc: Document, config: Config) -> Iterator[Finding]:
         yield finding("stray_quote", text, first, m.end(), repl, msg, 0.8)
 
 
+# A quote mark between a space and a sentence mark: "a fact documented ”.", "l’heure
+# de jeu “. L’égalisation", "45 ans ».". The quote mark comes first, the space
+# before it is a lookbehind, so the scan jumps from quote mark to quote mark.
+_QUOTE_BEFORE_STOP = re.compile(r"([“”„‟«»\"])(?<=[^\S\n][“”„‟«»\"])[.!?](?=\s|\Z)")
+_DOUBLE_QUOTES = re.compile(r"[“”„‟«»\"]")
+
+
+@rule(
+    "quote_before_stop",
+    "token",
+    "a quote mark that opens or closes nothing, between a space and a full stop (documented ”.), is removed",
+)
+def quote_before_stop(doc: Document, config: Config) -> Iterator[Finding]:
+    """Remove a quote mark a scraper or MT left before a sentence mark.
+
+    A quote mark with a space before it and ``.!?`` after it opens nothing. When
+    no quotation is open in its paragraph (counting every kind of double quote
+    mark, by the language's pairs and by their usual roles, since scraped text
+    mixes them), it is removed. When one is open, a closing mark closes it and
+    stays (French « Nous gagnerons ». and English “a bad deal ”.), and an opening
+    mark of the language is taken for that quotation's closing mark. The
+    quotation depth is counted once over each paragraph, so the rule is linear.
+    """
+    text = doc.text
+    pairs = dict(doc.data.double_quotes)
+    openers, closers = doc.data.opening_quotes, doc.data.closing_quotes
+    para_end = -1
+    lang_depth, usual_depth, straight, open_quote, pos = 0, 0, 0, "", 0
+    for m in _QUOTE_BEFORE_STOP.finditer(text):
+        quote = m.start(1)
+        first = quote
+        while first and text[first - 1] != "\n" and text[first - 1].isspace():
+            first -= 1
+        if quote >= para_end:  # a new paragraph: count from its start
+            pos, para_end = _block_start(text, quote), _block_end(text, quote)
+            lang_depth, usual_depth, straight, open_quote = 0, 0, 0, ""
+        for q in _DOUBLE_QUOTES.finditer(text, pos, quote):
+            ch = q.group()
+            if ch == '"':
+                straight += 1
+                continue
+            if _opens(ch, openers, closers):
+                lang_depth, open_quote = lang_depth + 1, ch
+            else:
+                lang_depth = max(0, lang_depth - 1)
+            usual_depth = usual_depth + 1 if ch in _USUAL_OPENERS else max(0, usual_depth - 1)
+        pos = quote + 1
+        ch = m.group(1)
+        if lang_depth == usual_depth == straight % 2 == 0:
+            repl, msg = "", f"{ch!r} before a full stop opens and closes nothing: removed"
+        elif ch != '"' and _opens(ch, openers, closers) and lang_depth > 0 and open_quote in pairs:
+            repl, msg = pairs[open_quote], f"{ch!r} before a full stop closes the open quotation"
+        else:
+            straight += ch == '"'
+            continue  # it closes the open quotation (French « oui ». spacing), or may
+        lang_depth = max(0, lang_depth - 1) if repl else lang_depth
+        yield finding("quote_before_stop", text, first, quote + 1, repl, msg, 0.8)
+
+
+_USUAL_OPENERS = "“„‟«"
+
+
+def _opens(ch: str, openers: str, closers: str) -> bool:
+    """Whether a double quote mark opens, by the language's pairs, else by its usual role."""
+    if ch in openers and ch not in closers:
+        return True
+    if ch in closers and ch not in openers:
+        return False
+    return ch in "“„‟«"
+
+
+# A sentence mark glued to the next word: "reported.The", "said.“The", "قال.وأضاف".
+# The mark comes first so the scan jumps from mark to mark; up to three quote
+# marks or brackets may sit between it and the word (decided in Python).
+_GLUED_JOINT = re.compile(r"[.!?؟](?P<quotes>[^\w\s]{0,3})(?=[^\W\d_])")
+_TOKEN_BEFORE = re.compile(r"\S{1,80}\Z")
+_INNER_SEPARATOR = re.compile("[-'’]")
+_PROSE_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+_WORD_AT = re.compile(r"[^\W\d_]+")
+# What a token must not hold to be read as prose: URLs, e-mail addresses, paths,
+# handles, code, dotted abbreviations and numbers ("U.S", "J.R.R", "2.0", "e.g").
+_NOT_PROSE = frozenset("./@:\\_=#`<>{}|~^*+")
+# Capitalized file extensions and domains: "CNN.Com" is no sentence joint.
+_EXTENSIONS = frozenset(
+    {"com", "org", "net", "gov", "edu", "info", "biz", "io", "html", "htm", "php", "aspx", "pdf", "doc"}
+    | {"docx", "xls", "xlsx", "ppt", "jpg", "jpeg", "png", "gif", "txt", "csv", "xml", "json", "js", "py"}
+    | {"exe", "zip"}
+)
+_QUOTE_MARKS = '"“”‘’«»„‚‹›()[]'
+
+
+def _no_space_script(ch: str) -> bool:
+    return bool(_NO_SPACE_SCRIPT.match(ch))
+
+
+_NO_SPACE_SCRIPT = re.compile(
+    "[\u2e80-\u2fff\u3001-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff60\u0e00-\u0e7f]"
+)
+
+
+def _glued_space_at(doc: Document, m: re.Match[str]) -> int | None:
+    """Where the space goes for a glued sentence joint, or None if it is no joint.
+
+    A joint is a word of two letters or more (or a number of three digits or
+    more: "in 2021.The") that is no abbreviation of the language ("Mr.Smith",
+    "St.Louis"), a mark, then a word that starts a sentence: a capital followed
+    by lower case in scripts with case ("The", "Путин", not "NET", "JavaScript",
+    "Js"), any word of two letters in scripts without it (Arabic "قال.وأضاف").
+    Never inside a token that holds another dot, a slash or an @ (URLs, e-mail,
+    "U.S", "J.R.R", "e.g", "2.0"), never in Chinese, Japanese or Thai.
+    """
+    text = doc.text
+    before = _TOKEN_BEFORE.search(text, max(0, m.start() - 80), m.start())
+    if before is None:
+        return None
+    token = before.group().lstrip(_QUOTE_MARKS)
+    if any(ch in _NOT_PROSE for ch in token):
+        return None
+    core = token.rstrip(_QUOTE_MARKS)
+    if _PROSE_TOKEN.fullmatch(core) is None:
+        return None  # "$300", "10%": not a word
+    left = _INNER_SEPARATOR.split(core)[-1]
+    if left.isdigit():
+        if len(left) < 3:
+            return None  # "1.Introduction", German "12.Mai"
+    elif not left.isalpha() or len(left) < 2 or (len(left) <= 3 and left.istitle()):
+        return None  # "Dm.Bykov", "Sr.García": a short capitalized word is an abbreviation
+    mark = text[m.start()]
+    if mark == "." and (
+        ending_abbreviation(doc, text[max(0, m.start() - 80) : m.end() - len(m.group("quotes"))])
+    ):
+        return None
+    right = _WORD_AT.match(text, m.end())
+    if right is None:
+        return None
+    word = right.group()
+    after = text[right.end() : right.end() + 2]
+    if _no_space_script(word[0]) or _no_space_script(left[-1]):
+        return None
+    if len(word) == 1 and not (after[:1] == " " and left[-1].islower()):
+        return None  # a one-letter word ("I", "A", Russian "И") only after a lower-case word
+    if word[0].isupper():
+        if len(word) > 1 and not word[1:].islower():
+            return None  # "ASP.NET", "Vue.JavaScript"
+    elif word[0].islower() or not left[-1].isalpha() or left[-1].isupper() or left[-1].islower():
+        return None  # lower case goes on ("example.com", "Node.js"); caseless only after caseless
+    if word.lower() in _EXTENSIONS or (after[:1] in "._(@/" and after[1:2].strip() and after[:1]):
+        return None  # "CNN.Com", "Foo.Bar.Baz", "Console.Write("
+    quotes = m.group("quotes")
+    if any(ch not in _QUOTE_MARKS for ch in quotes):
+        return None
+    return m.start() + 1 + _closers_length(doc, text, m.start(), quotes)
+
+
+def _closers_length(doc: Document, text: str, mark: int, quotes: str) -> int:
+    """How many of the quote marks after a sentence mark close its sentence.
+
+    The space goes after those and before the ones that open the next sentence. A
+    straight quote closes when an odd number of them precede it in its paragraph.
+    """
+    openers = doc.data.opening_quotes + "(["
+    closers = doc.data.closing_quotes + ")]"
+    n = 0
+    for i, ch in enumerate(quotes):
+        if ch == '"':
+            start = _block_start(text, mark)
+            closes = text.count('"', start, mark + 1 + i) % 2 == 1
+        elif ch in closers and ch not in openers:
+            closes = True
+        elif ch in openers and ch not in closers:
+            closes = False
+        else:  # the same mark opens and closes in this language (German “): closes right after a mark
+            closes = True
+        if not closes:
+            break
+        n += 1
+    return n
+
+
+@rule(
+    "missing_space",
+    "token",
+    "a sentence mark glued to the next sentence (reported.The, said.“The, قال.وأضاف) gets its space",
+)
+def missing_space(doc: Document, config: Config) -> Iterator[Finding]:
+    text = doc.text
+    for m in _GLUED_JOINT.finditer(text):
+        at = _glued_space_at(doc, m)
+        if at is None:
+            continue
+        yield finding(
+            "missing_space",
+            text,
+            at,
+            at,
+            " ",
+            f"no space between two sentences at {text[max(0, at - 12) : at + 12]!r}",
+            0.85,
+        )
+
+
 @rule(
     "unbalanced_quote", "token", "a paragraph whose quotes or brackets never close is flagged", repairs=False
 )
@@ -238,6 +510,23 @@ _COMPARATIVE_STARTS = frozenset(
     ]
 )
 _TWO_WORDS = re.compile(r"[\"“«„(]*([^\W\d_][\w'’-]*)\s+(\w+)")
+# A scraper's field: "date 2023-12", "updated 12:30", "posted 2021", "source: Reuters".
+_FIELD = re.compile(
+    r"(?P<key>[^\W\d_][\w-]*)(?: [^\W\d_][\w-]*){0,2}"
+    r"(?::[^\S\n]*\S|[^\S\n]+(?:\d{4}|\d{1,4}[-:/.]\d)[\d:/.,-]*(?:\s|\Z))"
+)
+
+
+def _metadata_field(doc: Document, block: str) -> bool:
+    """The block starts with a label and its value, not with a sentence that lost its start.
+
+    A word and a date, a time or a year ("date 2023-12", "updated 12:30 GMT"),
+    or "key: value": three clean professional articles had such a field, glued
+    to their first paragraph, flagged as "a paragraph starting in lower case".
+    The label is no function word ("the 2021 attacks" is a broken sentence).
+    """
+    m = _FIELD.match(block)
+    return m is not None and m.group("key").lower() not in doc.data.stopwords
 
 
 @rule(
@@ -263,7 +552,7 @@ def sentence_fragment(doc: Document, config: Config) -> Iterator[Finding]:
             )
     for block in doc.blocks:
         chunk = text[block.start : block.end]
-        if chunk[0].islower() and not is_special_line(chunk):
+        if chunk[0].islower() and not is_special_line(chunk) and not _metadata_field(doc, chunk):
             yield finding(
                 "sentence_fragment",
                 text,
@@ -273,3 +562,105 @@ def sentence_fragment(doc: Document, config: Config) -> Iterator[Finding]:
                 "paragraph starts in lower case: a fragment of a broken sentence",
                 0.5,
             )
+
+
+# "told . that": a full stop between spaces inside a sentence (the name after
+# "told" was a link the scraper dropped). "told ..": two full stops, not three.
+# "said. of security": a sentence that ends before a lower-case word.
+# Each branch starts with its space or full stop, the letter before is a lookbehind.
+_DELETED = re.compile(
+    r"(?P<lone> \.(?<=[^\W\d_] \.)(?= [^\W\d_]))"
+    r"|(?P<double>(?:\.\.(?<=[^\W\d_]\.\.)| \.\.(?<=[^\W\d_] \.\.))(?!\.))"
+    r"|(?P<cut>\.(?<=[^\W\d_]\.)(?= [^\W\d_]))"
+)
+_TOKENIZED = re.compile(r"\w ,\s")
+
+
+@rule(
+    "deleted_text",
+    "token",
+    "punctuation left where the scraper deleted words (told . that, told .., said. of security) is flagged",
+    repairs=False,
+)
+def deleted_text(doc: Document, config: Config) -> Iterator[Finding]:
+    """Flag what only a reference could repair: the deleted words are gone.
+
+    Never an ellipsis ("...", "…", ". . ."), an abbreviation ("U.S. officials",
+    "e.g. the", "z. B. die", "etc.."), initials, a URL, or a Moses-tokenized
+    document, where " . " is the style (three " , " or more). A title followed by
+    a space and full stops ("Mme ..", "Dr ..") lost the name after it.
+    """
+    text = doc.text
+    tokenized: bool | None = None
+    for m in _DELETED.finditer(text):
+        before = _TOKEN_BEFORE.search(text, max(0, m.start() - 80), m.start())
+        if before is None:
+            continue
+        word = before.group().lstrip(_QUOTE_MARKS)
+        spaced = text[m.start()] == " "  # " ." and " ..": no abbreviation's own full stop
+        window = text[max(0, before.start() - 12) : before.end()] + "."
+        if any(ch in _NOT_PROSE for ch in word) or (
+            not spaced and ending_abbreviation(doc, window) is not None
+        ):
+            continue  # "U.S..", "etc..", "e.g. the", "example. com"'s URL-ish kin
+        nxt = _WORD_AT.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
+        if m.group("double") is not None:
+            what = "two full stops"
+        else:
+            if tokenized is None:
+                tokenized = len(_TOKENIZED.findall(text, 0, 20_000)) >= 3
+            what = (
+                "" if tokenized or nxt is None else _cut(doc, word, nxt.group(), m.group("lone") is not None)
+            )
+            if not what:
+                continue
+        end = m.end() if nxt is None or m.group("double") is not None else nxt.end()
+        yield finding(
+            "deleted_text",
+            text,
+            before.start(),
+            end,
+            None,
+            f"{what}: words were deleted here (unrepairable without the source)",
+            0.6,
+        )
+
+
+_SPACED_STOP = re.compile(r"\S \.(?:\s|\Z)")
+# Arabic pronoun suffixes: a preposition that carries one ("له", "بها") can end a sentence.
+_PRONOUN_SUFFIX = "هيك"
+
+
+def _cut(doc: Document, word: str, follower: str, lone: bool) -> str:
+    """Why a full stop between ``word`` and ``follower`` marks deleted words, or "".
+
+    Lower case after it, in scripts with case ("told . that", "said. of
+    security"), unless the word is an abbreviation written in lower case. Where
+    case says nothing: a short lower-case word before a full stop between spaces
+    (German "in . Elliott"), an Arabic particle of two letters before a
+    full stop ("وإن. زاد", after its "و" or "ف"), or a full stop between spaces
+    ("coordonate . M.") in a document that hardly ever puts a space before its
+    full stops.
+    """
+    core = word.rstrip(_QUOTE_MARKS)
+    if follower[0].islower():
+        if (len(follower) > 1 and not follower[1:].islower()) or follower in _EXTENSIONS:
+            return ""  # "iPhone", "eBay", "example. com" are no cut
+        if lone:
+            return "a full stop between spaces"
+        if f"{core.lower()}." in doc.data.abbreviations:
+            return ""  # an abbreviation written in lower case ("approx. five")
+        if len(core) >= 3 or (len(core) == 2 and core.lower() in doc.data.stopwords):
+            return "a sentence ends before a lower-case word"
+        return ""
+    if not lone and not follower[0].isupper():  # a letter without case (Arabic, Hebrew…)
+        particle = core[1:] if len(core) == 3 and core[0] in "وف" else core
+        if len(particle) == 2 and particle in doc.data.stopwords and particle[-1] not in _PRONOUN_SUFFIX:
+            return "a sentence ends after a particle"
+    if not lone:
+        return ""
+    if core.islower() and len(core) <= 3:
+        return "a full stop between spaces after a function word"  # "in . Elliott"
+    # Elsewhere a space before a full stop is the cut only where the document does
+    # not put spaces before its full stops anyway (sloppy typing, some Arabic sites).
+    return "a full stop between spaces" if len(_SPACED_STOP.findall(doc.text, 0, 20_000)) <= 3 else ""
