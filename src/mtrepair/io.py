@@ -179,12 +179,19 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
+_GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+
+
+def _corrupt_gzip(source: object, exc: Exception) -> InputError:
+    return InputError(f"{source}: corrupt gzip data ({exc}); re-download or re-compress it")
+
+
 def gunzip(data: bytes, source: str) -> bytes:
     """The content of gzip ``data`` (what ``clean -o NAME.gz`` writes), or a one-line error."""
     try:
         return gzip.decompress(data)
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise InputError(f"{source}: corrupt gzip data ({exc}); re-download or re-compress it") from None
+    except _GZIP_ERRORS as exc:
+        raise _corrupt_gzip(source, exc) from None
 
 
 def _text_doc(path: Path, rel: str, encoding: str) -> SourceDoc:
@@ -218,8 +225,8 @@ def _jsonl_lines(path: Path) -> Iterator[bytes]:
         raise InputError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a folder where a file was expected") from None
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise InputError(f"{path}: corrupt gzip data ({exc}); re-download or re-compress it") from None
+    except _GZIP_ERRORS as exc:
+        raise _corrupt_gzip(path, exc) from None
 
 
 # A JSON escape of a surrogate (backslash, u, D800-DFFF): the only way an unpaired

@@ -151,6 +151,20 @@ def _changed_runs(old: str, new: str) -> Iterator[tuple[int, int, int, int]]:
         yield _trimmed(old, new, 0, 0)
 
 
+def _redecoded(text: str, at: int, old: str, new: str, what: str, confidence: float) -> Iterator[Finding]:
+    """One ``mojibake`` edit per run where ``old`` (at offset ``at`` of ``text``) became ``new``."""
+    for a0, a1, b0, b1 in _changed_runs(old, new):
+        yield finding(
+            "mojibake",
+            text,
+            at + a0,
+            at + a1,
+            new[b0:b1],
+            f"{what}{old[a0:a1]!r} is {new[b0:b1]!r}",
+            confidence,
+        )
+
+
 def _line_fixes(doc: Document, touched: set[int]) -> Iterator[Finding]:
     """``ftfy.fix_encoding`` on every line the scan finds, one edit per changed run.
 
@@ -167,16 +181,7 @@ def _line_fixes(doc: Document, touched: set[int]) -> Iterator[Finding]:
         fixed = ftfy.fix_encoding(chunk)  # returns at once unless ftfy.badness.is_bad(chunk)
         if fixed != chunk:
             touched.add(index)
-            for a0, a1, b0, b1 in _changed_runs(chunk, fixed):
-                yield finding(
-                    "mojibake",
-                    text,
-                    line.start + a0,
-                    line.start + a1,
-                    fixed[b0:b1],
-                    f"mis-decoded text {chunk[a0:a1]!r} is {fixed[b0:b1]!r}",
-                    0.9,
-                )
+            yield from _redecoded(text, line.start, chunk, fixed, "mis-decoded text ", 0.9)
         m = _SUSPECT.search(text, line.end + 1)
 
 
@@ -255,16 +260,9 @@ def _cp1256_fixes(doc: Document, touched: set[int]) -> Iterator[Finding]:
         for a, b, fixed in _cp1256_runs(chunk):
             touched.add(index)
             piece = chunk[a:b]
-            for a0, a1, b0, b1 in _changed_runs(piece, fixed):
-                yield finding(
-                    "mojibake",
-                    text,
-                    line.start + a + a0,
-                    line.start + a + a1,
-                    fixed[b0:b1],
-                    f"Arabic UTF-8 read as Windows-1256: {piece[a0:a1]!r} is {fixed[b0:b1]!r}",
-                    0.9,
-                )
+            yield from _redecoded(
+                text, line.start + a, piece, fixed, "Arabic UTF-8 read as Windows-1256: ", 0.9
+            )
 
 
 # MacRoman text read as Windows-1252 (no UTF-8 involved): each non-ASCII
@@ -399,16 +397,7 @@ def _macroman_fixes(doc: Document, touched: set[int]) -> Iterator[Finding]:
                 0.5,
             )
             continue
-        for a0, a1, b0, b1 in _changed_runs(chunk, fixed):
-            yield finding(
-                "mojibake",
-                text,
-                line.start + a0,
-                line.start + a1,
-                fixed[b0:b1],
-                f"MacRoman read as Windows-1252: {chunk[a0:a1]!r} is {fixed[b0:b1]!r}",
-                0.85,
-            )
+        yield from _redecoded(text, line.start, chunk, fixed, "MacRoman read as Windows-1252: ", 0.85)
 
 
 @rule(
