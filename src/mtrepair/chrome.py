@@ -56,6 +56,7 @@ import enum
 import importlib.util
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -134,11 +135,19 @@ class Verdict:
     # A shape a hard wrap can produce inside a sentence (a URL, a "(12)"): the
     # rule checks the neighbouring lines before trusting it.
     wrappable: bool = False
+    # GOOD: a sentence or a long line, the text a heading stands above (a short
+    # line dense in stopwords is GOOD too, but may itself be a headline).
+    prose: bool = False
+    # WEAK: three or more ALL-CAPS words and nothing else ("NEWS SPORT CULTURE"):
+    # a menu row when chrome touches it, else a heading.
+    caps_row: bool = False
 
 
 GOOD = Verdict(Kind.GOOD)
+PROSE = Verdict(Kind.GOOD, prose=True)
 WEAK = Verdict(Kind.WEAK)
 TEASER = Verdict(Kind.WEAK, teaser=True)
+CAPS_ROW = Verdict(Kind.WEAK, caps_row=True)
 
 
 # --- stopwords ----------------------------------------------------------------------
@@ -265,8 +274,13 @@ def glued_title(line: str) -> bool:
     between needs a date after it, a glued one needs two words or a joint where a
     lower-case letter meets a capital. At most six words, no sentence-final mark.
     """
+    return glued_title_name(line) is not None
+
+
+def glued_title_name(line: str) -> str | None:
+    """The site title of a :func:`glued_title` line (``Báo Quốc Tế``), else None."""
     if len(line) > 120:
-        return False
+        return None
     head = line.rstrip(_DATE_CHARS)
     tail = line[len(head) :]
     has_date = bool(head) and any(c.isdigit() for c in tail)
@@ -283,9 +297,59 @@ def glued_title(line: str) -> bool:
         if len(first.split()) > 6 or ends_sentence(first):
             continue
         if gap:
-            return has_date
+            return first.strip() if has_date else None
         words = len(first.split())
-        return has_date or words >= 2 or (first[-1].islower() and second[0].isupper())
+        glued = has_date or words >= 2 or (first[-1].islower() and second[0].isupper())
+        return first.strip() if glued else None
+    return None
+
+
+# "© 2024 El Meridiano.", "Copyright 2024 Daily Ledger Media Ltd", "(c) Rheinbote Verlag":
+# the capitalised words after the mark and an optional year (range) are the owner's name.
+_COPYRIGHT = re.compile(
+    r"(?:©|\([cC]\)|\b[Cc]opyright\b)[^\S\n]*(?:\d{4}(?:[^\S\n]*[-–][^\S\n]*\d{4})?[^\S\n]*)?"
+    r"(?P<name>[^\W\d_][\w'’&-]*(?:[^\S\n]+[^\W\d_][\w'’&-]*){0,4})"
+)
+_NAME_SEPARATORS = "—–-|:·•,"
+
+
+def site_names(lines: Iterable[str], lang: str) -> frozenset[str]:
+    """The names a page gives its site: a glued title's, or a copyright line's owner.
+
+    From a copyright line every leading run of its capitalised words counts
+    (``Daily Ledger Media Ltd`` names ``Daily Ledger``), but never a single
+    stopword (``The``, ``El``), which would name nothing.
+    """
+    names: set[str] = set()
+    stops = stopwords(lang)
+    for line in lines:
+        title = glued_title_name(line)
+        if title:
+            names.add(title)
+        m = _COPYRIGHT.search(line) if ("©" in line or "opyright" in line or "(c)" in line.lower()) else None
+        if m is None:
+            continue
+        words = []
+        for word in m.group("name").split():
+            if not (word[0].isupper()):
+                break
+            words.append(word)
+        for k in range(1, len(words) + 1):
+            if k == 1 and words[0].lower() in stops:
+                continue
+            names.add(" ".join(words[:k]))
+    return frozenset(names)
+
+
+def names_site(line: str, names: frozenset[str]) -> bool:
+    """The line is a site's name, alone or before a separator: ``Daily Ledger — Independent since 1987``."""
+    for name in names:
+        if line == name:
+            return True
+        if line.startswith(name):
+            rest = line[len(name) :].lstrip()
+            if rest and rest[0] in _NAME_SEPARATORS and not ends_sentence(line):
+                return True
     return False
 
 
@@ -354,8 +418,10 @@ def classify(line: str, lang: str) -> Verdict:
     >>> classify("The embassy itself was not hit, the Iraqi army said.", "en").kind.name
     'GOOD'
     """
-    if not line or len(line) > MAX_CHROME_LINE:
+    if not line:
         return GOOD
+    if len(line) > MAX_CHROME_LINE:
+        return PROSE
     # Each shape is tried only when a character it needs is there (the common
     # line, a sentence, costs a few membership tests).
     if ("http" in line or "www." in line) and _URL_LINE.fullmatch(line):
@@ -385,7 +451,7 @@ def classify(line: str, lang: str) -> Verdict:
         return Verdict(Kind.BAD, "site header fields glued to a date")
     han = lang == "zh" or _HAN.search(line) is not None
     if len(line) > (SHORT_LINE_HAN if han else SHORT_LINE) or ends_sentence(line):
-        return GOOD
+        return PROSE
     if _LIST_ITEM.match(line) or (line.startswith(("(", "（")) and line.endswith((")", "）"))):
         return GOOD
     if is_teaser(line):
@@ -404,6 +470,8 @@ def classify(line: str, lang: str) -> Verdict:
         and all(t.lower() in stopwords(lang) for t in tokens)
     ):
         return Verdict(Kind.BAD, "a row of ALL-CAPS interface words", heading_shaped=True)
+    if len(tokens) >= 3 and all(len(t) >= 2 and t.isupper() for t in tokens):
+        return CAPS_ROW
     return WEAK
 
 
@@ -421,6 +489,11 @@ class Line:
     # A paragraph of its own (blank lines or the document's edges around it), or
     # any line of a document that never leaves a blank line: heading-shaped.
     alone: bool = True
+    # The last line of its paragraph, three words or more: a headline a scraper
+    # left under the menu without a blank line is heading-shaped too.
+    closes: bool = False
+    # Which paragraph (run of lines without a blank line) the line is in.
+    paragraph: int = 0
 
 
 def decide(lines: list[Line]) -> list[tuple[int, str]]:
@@ -431,10 +504,21 @@ def decide(lines: list[Line]) -> list[tuple[int, str]]:
     """
     kinds = [ln.verdict.kind for ln in lines]
     reasons = [ln.verdict.reason for ln in lines]
+
+    def touches_bad(i: int) -> bool:  # a BAD line in the same paragraph, right above or below
+        return any(
+            0 <= k < len(lines) and kinds[k] is Kind.BAD and lines[k].paragraph == lines[i].paragraph
+            for k in (i - 1, i + 1)
+        )
+
     for i, ln in enumerate(lines):
-        # An ALL-CAPS row a paragraph follows directly is a heading.
-        if ln.verdict.heading_shaped and i + 1 < len(lines) and kinds[i + 1] is Kind.GOOD:
+        # An ALL-CAPS row a paragraph (a sentence, not a headline) follows directly is a heading.
+        if ln.verdict.heading_shaped and i + 1 < len(lines) and lines[i + 1].verdict.prose:
             kinds[i] = Kind.GOOD
+        # ALL-CAPS words in the paragraph of a chrome line, not a paragraph of their
+        # own: the section menu of a masthead ("NEWS SPORT CULTURE WEATHER").
+        if ln.verdict.caps_row and not ln.alone and touches_bad(i):
+            kinds[i], reasons[i] = Kind.BAD, "a row of ALL-CAPS section names beside site chrome"
         # Counters in a column are a table ("Anbar (3)" / "Baghdad (2)"), or a
         # category widget: only chrome around them can tell.
         if ln.verdict.counter and any(
@@ -474,7 +558,8 @@ def decide(lines: list[Line]) -> list[tuple[int, str]]:
         if above_bad and below_bad:
             for k in range(i, j):
                 good = next_good[k]
-                heading = lines[k].alone and good is not None and good - lines[k].end <= HEADING_DISTANCE
+                shaped = lines[k].alone or lines[k].closes
+                heading = shaped and good is not None and good - lines[k].end <= HEADING_DISTANCE
                 if not heading:
                     removed.append((k, "a short line between boilerplate lines"))
         i = j

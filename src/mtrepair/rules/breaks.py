@@ -613,7 +613,9 @@ def _keeps_line_break(prev: str, nxt: str) -> bool:
     )
 
 
-def _unwrap_block(doc: Document, start: int, end: int, width: int | None) -> Iterator[tuple[int, int]]:
+def _unwrap_block(
+    doc: Document, start: int, end: int, width: int | None, *, spaced: bool = False, wrapped_doc: bool = False
+) -> Iterator[tuple[int, int, bool]]:
     """The line breaks of ``text[start:end]`` that are wraps inside a paragraph.
 
     Each break is judged by how plainly its sentence goes on (:func:`_wrap_evidence`)
@@ -631,6 +633,18 @@ def _unwrap_block(doc: Document, start: int, end: int, width: int | None) -> Ite
     word inside a paragraph that ends with a sentence mark. Never in code,
     tables or poetry (every line starting with a capital), nor before a list
     item, a byline, a dateline, a label or after a URL.
+
+    In a document that separates paragraphs by blank lines (``spaced``), a short
+    line before a long one that goes on in lower case is joined (a lead's first
+    words, "Plusieurs centaines" + "d'agriculteurs ont bloqué…"), and so is a line
+    of 40 columns or more ending in a word before a capital inside a paragraph
+    that ends with a sentence mark (German nouns: "ihren" + "Klassenkameraden.");
+    a block's first line only when it is too long for a headline (100 columns) or
+    the document is wrapped (``wrapped_doc``) and it is not in title case. In a
+    wrapped document a line of 40 columns or more that ends a sentence before
+    another such line is joined as well: there the wrap fell after a full stop.
+    Each join says whether its sentence plainly went on (the evidence that makes
+    a document wrapped).
     """
     text = doc.text
     chunk = text[start:end]
@@ -654,10 +668,9 @@ def _unwrap_block(doc: Document, start: int, end: int, width: int | None) -> Ite
         if prev and nxt and not _keeps_line_break(prev, nxt):
             w = _width(prev)
             room = w + 1 + _first_unit_width(nxt)
+            evidence = _wrap_evidence(doc, prev, nxt)
             breaks.append(
-                _Break(
-                    start + m.start(), start + m.end(), prev, w, room, _wrap_evidence(doc, prev, nxt), first
-                )
+                _Break(start + m.start(), start + m.end(), prev, w, room, evidence, first, _width(nxt))
             )
     if not breaks:
         return
@@ -683,16 +696,27 @@ def _unwrap_block(doc: Document, start: int, end: int, width: int | None) -> Ite
     caseless = len(_CASELESS_LETTER.findall(chunk)) > 2 * len(_CASED_LETTER.findall(chunk))
     paragraph = bool(_TERMINAL.search(lines[-1].strip()) or lines[-1].rstrip()[-1:] in _CJK_TERMINAL + ')»”"')
     for b in breaks:
+        plain = b.evidence == _CANNOT_END or b.evidence == _GOES_ON
         if b.evidence == _CANNOT_END or (b.evidence == _GOES_ON and (wrapped or b.width >= 40)):
-            yield b.start, b.end
+            yield b.start, b.end, True
         elif wrapped and b in full:
             # A line that ends in a word goes on (unless it is a headline above its
             # text); a sentence that ends on a full line ends where the wrap fell.
             goes_on = b.evidence == _MAY_GO_ON and not (b.first and _title_like(b.prev))
             if goes_on or uniform or b.room > 0.95 * column:
-                yield b.start, b.end
+                yield b.start, b.end, plain
         elif b.evidence == _MAY_GO_ON and caseless and paragraph and b.width >= 40:
-            yield b.start, b.end
+            yield b.start, b.end, False
+        elif not spaced:
+            continue
+        elif b.evidence == _GOES_ON and b.next_width >= 40:
+            yield b.start, b.end, True  # a lead's first words on a line of their own
+        elif b.evidence == _MAY_GO_ON and paragraph and b.width >= 40 and (wrapped_doc or not capitals):
+            headline = b.first and (b.width < 100 and (not wrapped_doc or _title_like(b.prev)))
+            if not headline:
+                yield b.start, b.end, False
+        elif b.evidence == _ENDS and wrapped_doc and paragraph and b.width >= 40 and b.next_width >= 40:
+            yield b.start, b.end, False
 
 
 @dataclass(frozen=True, slots=True)
@@ -706,6 +730,7 @@ class _Break:
     room: int  # its columns with the next line's first word
     evidence: int  # _wrap_evidence
     first: bool  # it is the block's first line
+    next_width: int  # the columns of the line after the break
 
 
 _CASED_LETTER = re.compile("[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u052f]")
@@ -719,12 +744,28 @@ _CASELESS_LETTER = re.compile("[\u05d0-\u05ea\u0620-\u064a\u066e-\u06d3\u0700-\u
     "lines hard-wrapped inside a paragraph (at one column, ragged, or in some paragraphs only) are unwrapped",
 )
 def hard_wrap(doc: Document, config: Config) -> Iterator[Finding]:
+    """Unwrap every block; where the document shows plain wraps, also the subtler ones.
+
+    A first pass joins what each block shows by itself. When it finds two wraps
+    or more whose sentence plainly goes on (a lower-case word or a function word
+    across the break) in a document that separates its paragraphs by blank lines,
+    the document is *wrapped*, and a second pass also joins, inside paragraphs,
+    long lines that end a sentence or end in a word before a capital (see
+    :func:`_unwrap_block`): a scraper that wrapped some lines wrapped those too.
+    """
     width = _wrap_width(doc)
     text = doc.text
-    for block in doc.blocks:
-        if text.find("\n", block.start, block.end) < 0:
-            continue
-        for start, end in _unwrap_block(doc, block.start, block.end, width):
+    blocks = [b for b in doc.blocks if text.find("\n", b.start, b.end) >= 0]
+    if not blocks:
+        return
+    spaced = len(doc.blocks) >= 3
+    joins = [list(_unwrap_block(doc, b.start, b.end, width, spaced=spaced)) for b in blocks]
+    if spaced and sum(strong for block in joins for _, _, strong in block) >= 2:
+        joins = [
+            list(_unwrap_block(doc, b.start, b.end, width, spaced=True, wrapped_doc=True)) for b in blocks
+        ]
+    for block in joins:
+        for start, end, _ in block:
             how = f"at column ~{width}" if width is not None else "mid-sentence"
             yield finding(
                 "hard_wrap",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from mtrepair import chrome, langdata
@@ -149,17 +149,22 @@ def boilerplate_line(doc: Document, config: Config) -> Iterator[Finding]:
     blank = [not raw.strip() for raw in raws]
     uses_blank_lines = any(blank)
     last = len(raws) - 1
+    paragraph = 0
     for n, (ln, raw) in enumerate(zip(doc.lines, raws, strict=True)):
         if blank[n]:
+            paragraph += 1
             continue
         if _boilerplate_line(raw, matcher):
-            lines.append(chrome.Line(ln.start, ln.end, _PATTERN_VERDICT, pattern=True))
+            lines.append(chrome.Line(ln.start, ln.end, _PATTERN_VERDICT, pattern=True, paragraph=paragraph))
             continue
         verdict = chrome.classify(raw.strip(), doc.lang)
         if verdict.wrappable and _inside_paragraph(raws, n):
             verdict = chrome.GOOD
-        alone = not uses_blank_lines or ((n == 0 or blank[n - 1]) and (n == last or blank[n + 1]))
-        lines.append(chrome.Line(ln.start, ln.end, verdict, alone=alone))
+        closes = n == last or blank[n + 1]
+        alone = not uses_blank_lines or ((n == 0 or blank[n - 1]) and closes)
+        closes = uses_blank_lines and closes and len(raw.split(None, 2)) >= 3
+        lines.append(chrome.Line(ln.start, ln.end, verdict, alone=alone, closes=closes, paragraph=paragraph))
+    _name_site_lines(text, lines, doc.lang)
     removed = dict(chrome.decide(lines))
     spans = [Span(lines[i].start, lines[i].end) for i in sorted(removed)]
     reasons = {lines[i].start: why for i, why in removed.items()}
@@ -171,6 +176,33 @@ def boilerplate_line(doc: Document, config: Config) -> Iterator[Finding]:
 
 
 _PATTERN_VERDICT = chrome.Verdict(chrome.Kind.BAD, "a boilerplate pattern")
+_SITE_NAME_VERDICT = chrome.Verdict(
+    chrome.Kind.BAD, "the site's name (and motto), as its header or copyright line names it"
+)
+
+
+def _name_site_lines(text: str, lines: list[chrome.Line], lang: str) -> None:
+    """Mark the masthead: a short line before the first or after the last line of text naming the site.
+
+    The site names itself in a glued title line or a copyright line; a ``WEAK``
+    line at the document's edges that is that name, or starts with it before a
+    separator (``Daily Ledger — Independent since 1987``), is its masthead or
+    motto. Body lines are never judged so: a story may be about the site.
+    """
+    if not any(ln.verdict.kind is chrome.Kind.BAD for ln in lines):
+        return  # no chrome, no masthead (and no work on the common page)
+    good = [i for i, ln in enumerate(lines) if ln.verdict.kind is chrome.Kind.GOOD]
+    if not good:
+        return
+    stripped = [text[ln.start : ln.end].strip() for ln in lines]
+    names = chrome.site_names(stripped, lang)
+    if not names:
+        return
+    for i in (*range(good[0]), *range(good[-1] + 1, len(lines))):
+        if lines[i].verdict.kind is chrome.Kind.WEAK and chrome.names_site(stripped[i], names):
+            lines[i] = replace(lines[i], verdict=_SITE_NAME_VERDICT)
+
+
 # A line at least this long that ends without a sentence mark reads as a wrapped line.
 _WRAPPED_LINE = 40
 
