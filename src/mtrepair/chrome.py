@@ -58,7 +58,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -266,6 +266,9 @@ def is_teaser(line: str) -> bool:
     return line.rstrip().rstrip(_CLOSERS).endswith(("...", "…"))
 
 
+GLUED_TITLE = "a site title glued to itself"
+
+
 def glued_title(line: str) -> bool:
     """A site title glued to itself, with or without a date after it.
 
@@ -413,6 +416,9 @@ def _share_row(line: str) -> bool:
 def classify(line: str, lang: str) -> Verdict:
     """The kind of one line (stripped of its surrounding whitespace) in a ``lang`` document.
 
+    A pure function of the line, so verdicts are cached: ``clean`` asks again in
+    every round, and a site's chrome lines recur across its documents.
+
     >>> classify("Comment (0)", "en").kind.name, classify("Syria", "en").kind.name
     ('BAD', 'WEAK')
     >>> classify("The embassy itself was not hit, the Iraqi army said.", "en").kind.name
@@ -422,6 +428,11 @@ def classify(line: str, lang: str) -> Verdict:
         return GOOD
     if len(line) > MAX_CHROME_LINE:
         return PROSE
+    return _classify(line, lang)
+
+
+@lru_cache(maxsize=1 << 16)
+def _classify(line: str, lang: str) -> Verdict:
     # Each shape is tried only when a character it needs is there (the common
     # line, a sentence, costs a few membership tests).
     if ("http" in line or "www." in line) and _URL_LINE.fullmatch(line):
@@ -446,7 +457,7 @@ def classify(line: str, lang: str) -> Verdict:
     if _share_row(line):
         return Verdict(Kind.BAD, "a row of share buttons")
     if glued_title(line):
-        return Verdict(Kind.BAD, "a site title glued to itself")
+        return Verdict(Kind.BAD, GLUED_TITLE)
     if glued_date(line):
         return Verdict(Kind.BAD, "site header fields glued to a date")
     han = lang == "zh" or _HAN.search(line) is not None
@@ -621,6 +632,7 @@ def _agency_pattern(agencies: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
 
 
+@lru_cache(maxsize=1 << 15)
 def credit_kind(inner: str, data: CreditData) -> str | None:
     """What the text of a parenthesis is: ``"photo"``, ``"named"``, ``"agency"`` or ``None``.
 

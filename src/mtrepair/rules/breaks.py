@@ -12,14 +12,25 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from mtrepair.config import Config
 from mtrepair.model import Finding
 from mtrepair.registry import finding, rule
 from mtrepair.segment import Document, Gap, Span
 
-_TERMINAL = re.compile(r"[.!?…؟:][\"”’»)\]]*\Z")
+_TERMINAL_MARKS = ".!?…؟:"
+_TERMINAL_CLOSERS = "\"”’»)]"
+
+
+def _ends_terminal(s: str) -> bool:
+    """``s`` ends with a sentence mark, closing quotes or brackets after it allowed.
+
+    Read from the end: a regex anchored at the end still tries every sentence
+    mark of a paragraph, and this is asked of whole blocks.
+    """
+    core = s.rstrip(_TERMINAL_CLOSERS)
+    return bool(core) and core[-1] in _TERMINAL_MARKS
 _WORDS = re.compile(r"\w[\w'’.-]*")
 _BYLINE = re.compile(r"\A(?:By|by|BY)\s+[A-Z\u0600-\u06ff]")
 _DATELINE = re.compile(r"\d{4}[/-]\d{1,2}[/-]\d{1,2}|\|")
@@ -50,13 +61,15 @@ def _text(doc: Document, span: Span) -> str:
 
 def last_token(s: str) -> str:
     """The last whitespace-delimited token, without wrapping quotes or brackets."""
-    tail = s.rsplit(None, 1)[-1] if s.strip() else ""
+    parts = s.rsplit(None, 1)  # [] for blank text; no copy of a whole block as strip() makes
+    tail = parts[-1] if parts else ""
     return tail.lstrip('"“‘«(„[').rstrip('"”’»)]')
 
 
 def first_token(s: str) -> str:
     """The first whitespace-delimited token, without quotes, brackets or a trailing comma."""
-    head = s.split(None, 1)[0] if s.strip() else ""
+    parts = s.split(None, 1)
+    head = parts[0] if parts else ""
     return head.lstrip('"“‘«(„[').rstrip('"”’»)],;:')
 
 
@@ -99,12 +112,14 @@ def is_heading(s: str) -> bool:
     """A title, section heading, kicker or label: short, one line, no sentence end."""
     if "\n" in s:
         return False
-    words = _WORDS.findall(s)
-    if len(words) > 12:
-        return False
+    words = 0
+    for _ in _WORDS.finditer(s):  # counted up to 13 only: this is asked of whole paragraphs
+        words += 1
+        if words > 12:
+            return False
     if s.isupper():
         return True
-    return not _TERMINAL.search(s) or (s.endswith("?") and len(words) <= 5)
+    return not _ends_terminal(s) or (s.endswith("?") and words <= 5)
 
 
 def is_special_line(s: str) -> bool:
@@ -112,7 +127,7 @@ def is_special_line(s: str) -> bool:
     first = s.split("\n", 1)[0]
     return bool(
         _BYLINE.match(first)
-        or (_DATELINE.search(first) and len(first) < 80)
+        or (len(first) < 80 and _DATELINE.search(first))
         or _LIST_ITEM.match(first)
         or is_heading(s)
     )
@@ -133,7 +148,7 @@ def abbreviation_continues(doc: Document, prev: str, nxt: str) -> bool:
     never ends a sentence ("Col." + "Wayne", "Cdr." + "Sean"), or an article comes
     before it ("a U.S." + "Air Force base").
     """
-    if not nxt:
+    if not nxt or not _ends_in_full_stop(prev):
         return False
     if splits_abbreviation(doc, prev, nxt) or _middle_initial(doc, prev, nxt):
         return True
@@ -141,7 +156,7 @@ def abbreviation_continues(doc: Document, prev: str, nxt: str) -> bool:
     if token is None:
         # An ordinal ("juba 13." + "sajandil", "am 2." + "august"): a number with a
         # full stop before a lower-case word never ends a sentence.
-        return _ORDINAL.search(prev) is not None and nxt[0].islower()
+        return _ORDINAL.search(prev, max(0, len(prev) - _TAIL)) is not None and nxt[0].islower()
     if nxt[0].islower():
         return True
     if token in doc.data.numeric_abbreviations:
@@ -151,7 +166,24 @@ def abbreviation_continues(doc: Document, prev: str, nxt: str) -> bool:
     return is_title(doc, token) or article
 
 
+# Closing quotes and brackets an abbreviation may stand before ("(U.S.)").
+_ABBREVIATION_CLOSERS = '"”“’‘»«›‹)]'
+
+
+def _ends_in_full_stop(prev: str) -> bool:
+    """Whether ``prev`` can end with an abbreviation, an initial or an ordinal at all.
+
+    Every one of them ends with a full stop (every language's list does, and so
+    do initials and ordinals), so a line ending otherwise is not looked up: the
+    common case, most line breaks of a wrapped page.
+    """
+    return prev.rstrip().rstrip(_ABBREVIATION_CLOSERS).endswith(".")
+
+
 _ORDINAL = re.compile(r"(?<![\d.,])\d{1,4}\.\Z")
+# How far from its end a pattern anchored there is searched: longer than any
+# name, number or word it matches (lookbehinds still see the text before).
+_TAIL = 200
 # A name, an initial, a full stop: "Michael D." (+ "Higgins"), "Alexandru D." (+ "Xenopol").
 _NAME_INITIAL = re.compile(
     r"(?<!\S)[A-Z\u00c0-\u00de\u0400-\u042f][^\W\d_]+ ([A-Z\u00c0-\u00de\u0400-\u042f])\.\Z"
@@ -166,7 +198,9 @@ def _middle_initial(doc: Document, prev: str, nxt: str) -> bool:
     that is no sentence starter of the language ("The", "In"). Not "I" (the
     Roman one of kings and wars: "World War I." + "In 1918…").
     """
-    m = _NAME_INITIAL.search(prev)
+    if prev[-1:] != "." or prev[-3:-2] != " ":
+        return False  # no " X." at the end: the pattern cannot match
+    m = _NAME_INITIAL.search(prev, max(0, len(prev) - _TAIL))  # anchored at the end: read the tail
     if m is None or m.group(1) == "I":
         return False
     first = _NAME_AFTER.match(nxt)
@@ -203,9 +237,11 @@ _ORPHAN_START = ",;:)،؛，、；）"
 def abbreviation_break(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     for m in re.finditer(r"\n(?:[^\S\n]*\n)*", text):
+        if m.start() == 0 or text[m.start() - 1] not in _BEFORE_BREAK:
+            continue  # no full stop before the break: no abbreviation (see _ends_in_full_stop)
         prev = text[max(0, m.start() - 60) : m.start()]
         nxt = text[m.end() : m.end() + 40]
-        if m.start() == 0 or not nxt.strip() or not prev.strip():
+        if not nxt.strip() or not prev.strip():
             continue
         gap_lines = m.group().count("\n")
         # One line break before a capital is a line of its own (a heading after a
@@ -226,7 +262,14 @@ def abbreviation_break(doc: Document, config: Config) -> Iterator[Finding]:
             )
 
 
+# What the character before a break is when an abbreviation ends the line: its
+# full stop, or a closer or a space after it.
+_BEFORE_BREAK = frozenset(". \t\r" + _ABBREVIATION_CLOSERS)
+
+
 def _title_or_split(doc: Document, prev: str, nxt: str) -> bool:
+    if not _ends_in_full_stop(prev):
+        return False
     return is_title(doc, ending_abbreviation(doc, prev)) or splits_abbreviation(doc, prev, nxt)
 
 
@@ -347,9 +390,11 @@ def _continuation_evidence(doc: Document, prev: str, nxt: str) -> int:
     of a name after its initial); 1: the block ends with an abbreviation that may
     also end a sentence ("U.S."); 0: nothing says the sentence goes on.
     """
-    if nxt[0].islower() or orphan_continues(nxt) or splits_abbreviation(doc, prev, nxt):
+    if nxt[0].islower() or orphan_continues(nxt):
         return 2
-    if _middle_initial(doc, prev, nxt):
+    if not _ends_in_full_stop(prev):
+        return 0  # the rest needs an abbreviation or an initial before the break
+    if splits_abbreviation(doc, prev, nxt) or _middle_initial(doc, prev, nxt):
         return 2
     token = ending_abbreviation(doc, prev)
     return int(token is not None and not is_title(doc, token))
@@ -393,7 +438,7 @@ def learn_joint_lengths(doc: Document) -> frozenset[int]:
     # more, and its long gaps border headings and captions.
     longer = max(total)
     between_prose = all(
-        _TERMINAL.search(prev) and not is_special_line(prev) and not is_special_line(nxt)
+        _ends_terminal(prev) and not is_special_line(prev) and not is_special_line(nxt)
         for gap, prev, nxt in pairs
         if gap.newlines == longer
     )
@@ -538,6 +583,8 @@ _CJK_TERMINAL = "。！？」』"
 _URLISH = re.compile(r"://|\Awww\.|[/@\\]")
 # Code, tables and ASCII art are laid out in lines on purpose.
 _LAID_OUT = re.compile(r"[{}`|]|\S(?:\t| {3,})\S| [=<>]=? |=>|\)\s*;")
+# What any _LAID_OUT match holds: a block with none of these is searched no further.
+_LAID_OUT_NEEDS = ("{", "}", "`", "|", "\t", "   ", "=", "<", ">", ";")
 
 
 def _width(s: str) -> int:
@@ -577,7 +624,7 @@ def _wrap_evidence(doc: Document, prev: str, nxt: str) -> int:
     sentence.
     """
     head = nxt.lstrip(_OPENERS)
-    word = _LAST_WORD.search(prev)
+    word = _LAST_WORD.search(prev, max(0, len(prev) - _TAIL))
     if (
         word
         and (word.group().islower() or word.group().istitle())
@@ -594,7 +641,7 @@ def _wrap_evidence(doc: Document, prev: str, nxt: str) -> int:
         return _GOES_ON
     if prev[-1] in ";؛；":  # before a capital: the end of an item in a list of lines
         return _MAY_GO_ON
-    if _TERMINAL.search(prev) or prev[-1] in _CJK_TERMINAL:
+    if _ends_terminal(prev) or prev[-1] in _CJK_TERMINAL:
         return _ENDS
     return _MAY_GO_ON
 
@@ -613,10 +660,88 @@ def _keeps_line_break(prev: str, nxt: str) -> bool:
     )
 
 
-def _unwrap_block(
-    doc: Document, start: int, end: int, width: int | None, *, spaced: bool = False, wrapped_doc: bool = False
-) -> Iterator[tuple[int, int, bool]]:
-    """The line breaks of ``text[start:end]`` that are wraps inside a paragraph.
+@dataclass(frozen=True)
+class _Block:
+    """A block's line breaks and what the joins depend on (see :func:`_block_joins`)."""
+
+    breaks: list[_Break]
+    full: frozenset[int]  # indexes of the breaks whose line is full
+    column: int
+    uniform: bool
+    wrapped: bool
+    capitals: bool
+    chunk: str  # the block's text
+    paragraph: bool
+
+    @cached_property
+    def caseless(self) -> bool:
+        """Written in a script without case (Arabic, Hebrew…): asked only where it decides."""
+        return len(_CASELESS_LETTER.findall(self.chunk)) > 2 * len(_CASED_LETTER.findall(self.chunk))
+
+
+def _read_block(doc: Document, start: int, end: int, width: int | None) -> _Block | None:
+    """The breaks of ``text[start:end]`` that may be wraps, or None (laid out, poetry, none)."""
+    text = doc.text
+    chunk = text[start:end]
+    if any(c in chunk for c in _LAID_OUT_NEEDS) and _LAID_OUT.search(chunk):
+        return None
+    lines = chunk.split("\n")
+    # Every line starting with a capital: poetry or a list when the lines are
+    # short; German prose (nouns) or a list of long items when they are not,
+    # where only a line that plainly goes on is joined.
+    capitals = len(lines) >= 3 and all(_starts_upper(ln.strip()) for ln in lines if ln.strip())
+    if capitals and max(_width(ln.strip()) for ln in lines) < 55:
+        return None
+    breaks: list[_Break] = []
+    line_start = 0
+    for m in _LINE_BREAK.finditer(chunk):
+        nxt_end = chunk.find("\n", m.end())
+        prev = chunk[line_start : m.start()].strip()
+        nxt = chunk[m.end() : len(chunk) if nxt_end < 0 else nxt_end].strip()
+        first = line_start == 0
+        line_start = m.end()
+        if prev and nxt and not _keeps_line_break(prev, nxt):
+            w = _width(prev)
+            room = w + 1 + _first_unit_width(nxt)
+            evidence = _wrap_evidence(doc, prev, nxt)
+            breaks.append(
+                _Break(start + m.start(), start + m.end(), prev, w, room, evidence, first, _width(nxt))
+            )
+    if not breaks:
+        return None
+    column = width if width is not None else max(b.width for b in breaks)
+    slack = 0.6 if width is not None else 0.8
+    full = frozenset(
+        i
+        for i, b in enumerate(breaks)
+        if b.room > slack * column or (width is not None and b.width >= slack * width)
+    )
+    # Text without spaces (Chinese, Japanese) wraps at an exact column and gives no
+    # case or function-word evidence: equal widths are the evidence there.
+    uniform = (
+        len(breaks) >= 2
+        and column >= 20
+        and min(b.width for b in breaks) >= column - 2
+        and len(_NO_SPACE.findall(chunk)) > 0.5 * len(chunk)
+    )
+    wrapped = width is not None or (
+        not capitals
+        and 25 <= column <= 120
+        and len(full) >= 2
+        and (
+            uniform
+            or any(
+                breaks[i].evidence >= _GOES_ON or (breaks[i].evidence == _MAY_GO_ON and not breaks[i].first)
+                for i in full
+            )
+        )
+    )
+    paragraph = bool(_ends_terminal(lines[-1].strip()) or lines[-1].rstrip()[-1:] in _CJK_TERMINAL + ')»”"')
+    return _Block(breaks, full, column, uniform, wrapped, capitals, chunk, paragraph)
+
+
+def _block_joins(block: _Block, *, spaced: bool, wrapped_doc: bool) -> Iterator[tuple[int, int, bool]]:
+    """The line breaks of a block that are wraps inside a paragraph.
 
     Each break is judged by how plainly its sentence goes on (:func:`_wrap_evidence`)
     and by whether its line is *full*: the next line's first word would not have
@@ -643,69 +768,21 @@ def _unwrap_block(
     the document is wrapped (``wrapped_doc``) and it is not in title case. In a
     wrapped document a line of 40 columns or more that ends a sentence before
     another such line is joined as well: there the wrap fell after a full stop.
-    Each join says whether its sentence plainly went on (the evidence that makes
-    a document wrapped).
+    Each join is (start, end, whether its sentence plainly went on: the evidence
+    that makes a document wrapped).
     """
-    text = doc.text
-    chunk = text[start:end]
-    if _LAID_OUT.search(chunk):
-        return
-    lines = chunk.split("\n")
-    # Every line starting with a capital: poetry or a list when the lines are
-    # short; German prose (nouns) or a list of long items when they are not,
-    # where only a line that plainly goes on is joined.
-    capitals = len(lines) >= 3 and all(_starts_upper(ln.strip()) for ln in lines if ln.strip())
-    if capitals and max(_width(ln.strip()) for ln in lines) < 55:
-        return
-    breaks: list[_Break] = []
-    line_start = 0
-    for m in _LINE_BREAK.finditer(chunk):
-        nxt_end = chunk.find("\n", m.end())
-        prev = chunk[line_start : m.start()].strip()
-        nxt = chunk[m.end() : len(chunk) if nxt_end < 0 else nxt_end].strip()
-        first = line_start == 0
-        line_start = m.end()
-        if prev and nxt and not _keeps_line_break(prev, nxt):
-            w = _width(prev)
-            room = w + 1 + _first_unit_width(nxt)
-            evidence = _wrap_evidence(doc, prev, nxt)
-            breaks.append(
-                _Break(start + m.start(), start + m.end(), prev, w, room, evidence, first, _width(nxt))
-            )
-    if not breaks:
-        return
-    column = width if width is not None else max(b.width for b in breaks)
-    slack = 0.6 if width is not None else 0.8
-    full = [b for b in breaks if b.room > slack * column or (width is not None and b.width >= slack * width)]
-    # Text without spaces (Chinese, Japanese) wraps at an exact column and gives no
-    # case or function-word evidence: equal widths are the evidence there.
-    uniform = (
-        len(breaks) >= 2
-        and column >= 20
-        and min(b.width for b in breaks) >= column - 2
-        and len(_NO_SPACE.findall(chunk)) > 0.5 * len(chunk)
-    )
-    wrapped = width is not None or (
-        not capitals
-        and 25 <= column <= 120
-        and len(full) >= 2
-        and (
-            uniform or any(b.evidence >= _GOES_ON or (b.evidence == _MAY_GO_ON and not b.first) for b in full)
-        )
-    )
-    caseless = len(_CASELESS_LETTER.findall(chunk)) > 2 * len(_CASED_LETTER.findall(chunk))
-    paragraph = bool(_TERMINAL.search(lines[-1].strip()) or lines[-1].rstrip()[-1:] in _CJK_TERMINAL + ')»”"')
-    for b in breaks:
+    wrapped, capitals, paragraph = block.wrapped, block.capitals, block.paragraph
+    for i, b in enumerate(block.breaks):
         plain = b.evidence == _CANNOT_END or b.evidence == _GOES_ON
         if b.evidence == _CANNOT_END or (b.evidence == _GOES_ON and (wrapped or b.width >= 40)):
             yield b.start, b.end, True
-        elif wrapped and b in full:
+        elif wrapped and i in block.full:
             # A line that ends in a word goes on (unless it is a headline above its
             # text); a sentence that ends on a full line ends where the wrap fell.
             goes_on = b.evidence == _MAY_GO_ON and not (b.first and _title_like(b.prev))
-            if goes_on or uniform or b.room > 0.95 * column:
+            if goes_on or block.uniform or b.room > 0.95 * block.column:
                 yield b.start, b.end, plain
-        elif b.evidence == _MAY_GO_ON and caseless and paragraph and b.width >= 40:
+        elif b.evidence == _MAY_GO_ON and block.caseless and paragraph and b.width >= 40:
             yield b.start, b.end, False
         elif not spaced:
             continue
@@ -721,7 +798,7 @@ def _unwrap_block(
 
 @dataclass(frozen=True, slots=True)
 class _Break:
-    """One line break inside a block, with what :func:`_unwrap_block` weighs."""
+    """One line break inside a block, with what :func:`_block_joins` weighs."""
 
     start: int
     end: int
@@ -751,7 +828,7 @@ def hard_wrap(doc: Document, config: Config) -> Iterator[Finding]:
     across the break) in a document that separates its paragraphs by blank lines,
     the document is *wrapped*, and a second pass also joins, inside paragraphs,
     long lines that end a sentence or end in a word before a capital (see
-    :func:`_unwrap_block`): a scraper that wrapped some lines wrapped those too.
+    :func:`_block_joins`): a scraper that wrapped some lines wrapped those too.
     """
     width = _wrap_width(doc)
     text = doc.text
@@ -759,11 +836,10 @@ def hard_wrap(doc: Document, config: Config) -> Iterator[Finding]:
     if not blocks:
         return
     spaced = len(doc.blocks) >= 3
-    joins = [list(_unwrap_block(doc, b.start, b.end, width, spaced=spaced)) for b in blocks]
+    read = [blk for blk in (_read_block(doc, b.start, b.end, width) for b in blocks) if blk is not None]
+    joins = [list(_block_joins(blk, spaced=spaced, wrapped_doc=False)) for blk in read]
     if spaced and sum(strong for block in joins for _, _, strong in block) >= 2:
-        joins = [
-            list(_unwrap_block(doc, b.start, b.end, width, spaced=True, wrapped_doc=True)) for b in blocks
-        ]
+        joins = [list(_block_joins(blk, spaced=True, wrapped_doc=True)) for blk in read]
     for block in joins:
         for start, end, _ in block:
             how = f"at column ~{width}" if width is not None else "mid-sentence"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from mtrepair import chrome, langdata
@@ -63,11 +63,23 @@ class _Matcher:
 
     literals: frozenset[str]
     globs: re.Pattern[str] | None
+    # Answers so far: the glob alternation is the costly part, and every line is
+    # asked twice per round (boilerplate_line, then boilerplate) and again each round.
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def match(self, stripped: str) -> bool:
-        if stripped.casefold() in self.literals:
-            return True
-        return self.globs is not None and self.globs.match(stripped) is not None
+        hit = self.seen.get(stripped)
+        if hit is None:
+            hit = stripped.casefold() in self.literals or (
+                self.globs is not None and self.globs.match(stripped) is not None
+            )
+            if len(self.seen) >= _SEEN_LIMIT:
+                self.seen.clear()
+            self.seen[stripped] = hit
+        return hit
+
+
+_SEEN_LIMIT = 1 << 16
 
 
 @cache
@@ -194,13 +206,28 @@ def _name_site_lines(text: str, lines: list[chrome.Line], lang: str) -> None:
     good = [i for i, ln in enumerate(lines) if ln.verdict.kind is chrome.Kind.GOOD]
     if not good:
         return
-    stripped = [text[ln.start : ln.end].strip() for ln in lines]
-    names = chrome.site_names(stripped, lang)
+    edges = [
+        i
+        for i in (*range(good[0]), *range(good[-1] + 1, len(lines)))
+        if lines[i].verdict.kind is chrome.Kind.WEAK
+    ]
+    if not edges:
+        return
+    # Only a glued title or a copyright line can name the site.
+    sources = [
+        text[ln.start : ln.end].strip()
+        for ln in lines
+        if ln.verdict.reason == chrome.GLUED_TITLE or _COPYRIGHT_MARK.search(text, ln.start, ln.end)
+    ]
+    names = chrome.site_names(sources, lang)
     if not names:
         return
-    for i in (*range(good[0]), *range(good[-1] + 1, len(lines))):
-        if lines[i].verdict.kind is chrome.Kind.WEAK and chrome.names_site(stripped[i], names):
+    for i in edges:
+        if chrome.names_site(text[lines[i].start : lines[i].end].strip(), names):
             lines[i] = replace(lines[i], verdict=_SITE_NAME_VERDICT)
+
+
+_COPYRIGHT_MARK = re.compile(r"©|\([cC]\)|[Cc]opyright")
 
 
 # A line at least this long that ends without a sentence mark reads as a wrapped line.
@@ -358,7 +385,9 @@ def _doubled(line: str) -> int | None:
         if (n - gap) % 2:
             continue
         half = (n - gap) // 2
-        if not half or line[:half] != line[half + gap :] or line[half : half + gap].strip():
+        if half <= 0 or line[half + gap] != line[0]:
+            continue  # the second copy must start as the first does (checked before any slicing)
+        if line[:half] != line[half + gap :] or line[half : half + gap].strip():
             continue
         if gap and chrome.ends_sentence(line[:half]):
             return None
@@ -384,8 +413,7 @@ def duplicate_line(doc: Document, config: Config) -> Iterator[Finding]:
         stripped = text[ln.start : ln.end].strip()
         if not stripped:
             continue
-        key = " ".join(stripped.split())
-        if previous is not None and previous[1] == key and _enough_words(key):
+        if previous is not None and _same_words(previous[1], stripped) and _enough_words(stripped):
             # The separator and the repeat go; the first copy and what follows stay.
             yield finding(
                 "duplicate_line",
@@ -403,7 +431,16 @@ def duplicate_line(doc: Document, config: Config) -> Iterator[Finding]:
                 start = ln.start + lead + half
                 why = f"text written twice on one line keeps one copy: {stripped[:half][:60]!r}"
                 yield finding("duplicate_line", text, start, start + len(stripped) - half, "", why, 0.9)
-        previous = (ln, key)
+        previous = (ln, stripped)
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two stripped lines with the same words and the same runs of whitespace made one space.
+
+    The first and last characters are compared first: most neighbouring lines
+    differ there, and the normalized copies of whole paragraphs are not made.
+    """
+    return a[0] == b[0] and a[-1] == b[-1] and " ".join(a.split()) == " ".join(b.split())
 
 
 # A run is tried from its first character only, and whole (possessive): linear on
