@@ -211,7 +211,13 @@ def describe(lang: str) -> dict[str, str]:
         "sentence_end": data.sentence_end,
         "script": data.script or "any (read from the letters)",
         "spaces_between_words": "yes" if data.spaces_between_words else "no",
-        "wordfreq": f"'{sources['wordfreq']}'" if "wordfreq" in sources else "none",
+        "wordfreq": (
+            f"'{sources['wordfreq']}'"
+            if "wordfreq" in sources
+            else "none (language_mix reads the page's language from the jusText stoplists its words match)"
+            if lang == GENERIC
+            else "none"
+        ),
     }
     return out
 

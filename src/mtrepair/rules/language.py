@@ -6,18 +6,22 @@ Chinese text (the document's own script comes from its language, or from its
 letters for a language we have no data for); letters foreign to the document's
 alphabet catch a short phrase of another Latin-script language (a Vietnamese
 motto in French); for longer Latin inside Latin, only sentences whose lowercase
-words are mostly out of the document language's vocabulary go to langdetect.
+words are mostly out of the document language's vocabulary go to langdetect,
+and short phrases are told by wordfreq's frequencies. A Latin-script page in a
+language wordfreq lacks (Estonian, any ``und`` page) gets the phrase search
+alone, its home words read from the jusText stoplists the page shows most.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 
 import regex
 
-from mtrepair import langdata
+from mtrepair import chrome, langdata
 from mtrepair.config import Config
 from mtrepair.model import Finding
 from mtrepair.registry import finding, rule
@@ -271,34 +275,141 @@ def _flag_cluster(doc: Document, cluster: list[tuple[int, int]]) -> Iterator[Fin
 # Latin-script languages a short phrase is looked up in (all have wordfreq data).
 _PHRASE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "tr", "nl", "ro")
 _PHRASE_WORD = regex.compile(r"\p{L}+(?:['’]\p{L}+)?")
+_COMMON_ZIPF = 3.0  # about one word in a million: "common" in a language (wordfreq)
+_FUNCTION_RANK = 1000  # wordfreq's commonest words of a language, where its function words are
+_KIN_SHARE = 0.1  # a stoplist holding this share of a text's distinct words is of its language or kin
+_SAMPLE = 4000  # characters of an und document its kin are read from
+_HOME_STOPWORD_ZIPF = 9.0  # without wordfreq: a home stopword is taken as common as words get
+# What ends a clause after a two-word phrase: a mark, or only spaces to the end of the text.
+_CLAUSE_END = regex.compile(r"[.,;:!?]|\s*\Z")
+
+
+@dataclass(frozen=True)
+class _Home:
+    """What the phrase search knows of the document's own language.
+
+    ``vocabulary``: the home words no phrase starts from (wordfreq's 50,000
+    commonest); ``stopwords``: its function words, which a two-word phrase may
+    not start with either (Romanian "le", English "per"). ``strict``: wordfreq
+    has no list for the document's language (Estonian and every other ``und``
+    document), so the home is what :func:`_kin_home` reads from the text, and a
+    phrase needs the stronger evidence of :func:`_accepted`. ``measured``: the
+    languages whose wordfreq zipf is taken for the home's (the document's, or
+    its kin's that wordfreq lists). ``foreign``: the languages a phrase may be in.
+    """
+
+    lang: str
+    vocabulary: frozenset[str]
+    stopwords: frozenset[str]
+    strict: bool
+    foreign: tuple[str, ...]
+    measured: tuple[str, ...]
+
+    def zipf(self, word: str) -> float:
+        """``word``'s zipf at home: the highest of its languages', a home stopword's as high as any."""
+        if not self.strict:
+            return _zipf(word, self.lang)
+        if word in self.stopwords:
+            return _HOME_STOPWORD_ZIPF
+        return max((_zipf(word, lang) for lang in self.measured), default=0.0)
+
+
+def _home(doc: Document) -> _Home:
+    """The phrase search's view of ``doc``'s language: its wordfreq data, or its kin's."""
+    if doc.lang in _wordfreq_languages():
+        return _wordfreq_home(doc.lang)
+    sample = {m.lower() for m in _PHRASE_WORD.findall(doc.text, 0, _SAMPLE)}
+    hits = {lang: len(sample & stop) for lang, stop in _latin_stoplists().items()}
+    needed = max(1.0, min(_KIN_SHARE * len(sample), max(hits.values(), default=0) / 2))
+    return _kin_home(doc.lang, tuple(lang for lang, count in hits.items() if count >= needed))
+
+
+@cache
+def _wordfreq_home(lang: str) -> _Home:
+    """The home of a language wordfreq lists: the same for each of its documents."""
+    stopwords = langdata.load(lang).stopwords | chrome.stopwords(lang)
+    foreign = tuple(other for other in _PHRASE_LANGUAGES if other != lang)
+    return _Home(lang, _vocabulary(lang), stopwords, False, foreign, (lang,))
+
+
+@lru_cache(maxsize=16)  # a few kinships recur (Estonian, Dutch…); each holds vocabularies of 50,000 words
+def _kin_home(lang: str, kin: tuple[str, ...]) -> _Home:
+    """The home of a document in a language without wordfreq data, told by the stoplists it shows.
+
+    Its kin are the Latin-script stoplists of jusText that hold a tenth of the
+    distinct words of its first 4,000 characters (a sample, as for the language
+    guess: the share of a long text's distinct words falls as names pile up),
+    or half as many as the fullest list does: its own language's and its
+    neighbours'. A Catalan page shows a quarter of its words on the Spanish
+    list; an Estonian page half on its own, 4 to 9 % on the Finnish one, up to
+    4 % on any of ours. Their stopwords are home words, and so are the 50,000
+    commonest words of those kin that wordfreq lists (a Dutch or an English
+    page guessed ``und`` has more home words than its stoplist); their
+    languages are never foreign: such a page is no page of Dutch or English
+    phrases.
+    """
+    lists = _latin_stoplists()
+    stopwords = frozenset().union(
+        langdata.load(lang).stopwords, chrome.stopwords(lang), *(lists[k] for k in kin)
+    )
+    measured = tuple(k for k in kin if k in _wordfreq_languages())
+    vocabulary = frozenset().union(stopwords, *(_vocabulary(k) for k in measured))
+    foreign = tuple(other for other in _PHRASE_LANGUAGES if other not in kin and other != lang)
+    return _Home(lang, vocabulary, stopwords, True, foreign, measured)
+
+
+@cache
+def _latin_stoplists() -> dict[str, frozenset[str]]:
+    """jusText's stoplists of Latin-script languages, by code: what an ``und`` page may be in."""
+    lists = {lang: chrome.stopwords(lang) for lang in chrome.JUSTEXT_STOPLISTS}
+    return {
+        lang: words
+        for lang, words in lists.items()
+        if words and 2 * sum(1 for w in words if _LETTERS["Latin"].match(w)) > len(words)
+    }
+
+
+@cache
+def _function_words(lang: str) -> frozenset[str]:
+    """The words a two-word phrase of ``lang`` may start with: the language's commonest.
+
+    jusText's stoplist (drawn from Wikipedia) and wordfreq's 1,000 commonest
+    words: the prepositions and articles that open a stranded phrase ("selon",
+    "según"), and German "laut", which the Wikipedia list lacks.
+    """
+    from wordfreq import top_n_list
+
+    return chrome.stopwords(lang) | frozenset(top_n_list(lang, _FUNCTION_RANK))
 
 
 def _foreign_phrases(doc: Document, skip: list[tuple[int, int]]) -> Iterator[Finding]:
-    """A phrase of three words or more in another Latin-script language.
+    """A phrase of three words or more, or a telling one of two, in another Latin-script language.
 
     "according to officials" in a French article, "según la agencia" in an English
     one, "selon le ministère" in German: too short for langdetect, and every word
-    of it known to wordfreq. A phrase is three adjacent words or more (only
-    spaces between them, the first in lower case), each common in one other
-    language (zipf >= 3) and at least 1.5 more common there than in the
-    document's language, one of them out of the document language's 50,000 most
-    common words. Only the words out of that vocabulary (names, rare words,
-    foreign words: a few in a hundred) are looked up further, so the pass stays
-    cheap. Loan phrases of two words ("de facto", "per se") are too short;
-    names ("Juan de la Cruz") have words no other language knows better.
+    of it known to wordfreq. A phrase is adjacent words (only spaces between
+    them, the first in lower case), each common in one other language (zipf >= 3)
+    and at least 1.5 more common there than in the document's language, one of
+    them out of the document language's 50,000 most common words; words common
+    in both may stand inside ("le" of "selon le ministère" in Romanian). Only the
+    words out of that vocabulary (names, rare words, foreign words: a few in a
+    hundred) are looked up further, so the pass stays cheap. Two words are a
+    phrase only on the stronger evidence of :func:`_accepted` (German "laut
+    Angaben" closing an Estonian sentence), which loan phrases ("de facto",
+    "per se") lack; names ("Juan de la Cruz") have words no other language knows
+    better. A language without wordfreq data is searched on its stoplists alone
+    (:func:`_home`), for phrases that open with a foreign function word.
     """
-    text, home = doc.text, doc.lang
-    known = _vocabulary(home)
+    text = doc.text
+    words_of_doc = {m.lower() for m in _PHRASE_WORD.findall(text)}
+    home = _home(doc)
     # A phrase starts from a word out of the home vocabulary that fits another
-    # language (see _phrase_around). Finding those words first, once per document
-    # over its distinct words, skips the walk over every sentence when there are
-    # none: most documents (same output; benchmarks/README.md, "Throughput").
-    others = [lang for lang in _PHRASE_LANGUAGES if lang != home]
-    seeds = {
-        w
-        for w in {m.lower() for m in _PHRASE_WORD.findall(text)} - known
-        if any(_fits(w, lang, home) for lang in others)
-    }
+    # language (see _phrase_around); without wordfreq, from a foreign function
+    # word. Finding those words first, once per document over its distinct
+    # words, skips the walk over every sentence when there are none: most
+    # documents (same output; benchmarks/README.md, "Throughput").
+    starts = _seed if home.strict else _fits
+    seeds = {w for w in words_of_doc - home.vocabulary if any(starts(w, lang, home) for lang in home.foreign)}
     if not seeds:
         return
     for sent in doc.sentences:
@@ -323,22 +434,35 @@ def _foreign_phrases(doc: Document, skip: list[tuple[int, int]]) -> Iterator[Fin
                     start,
                     end,
                     None,
-                    f"a phrase in {lang} ({text[start:end]!r}) in {home} text",
+                    f"a phrase in {lang} ({text[start:end]!r}) in {home.lang} text",
                     0.6,
                 )
             k = j + 1
 
 
-def _fits(word: str, lang: str, home: str) -> bool:
-    """``word`` (lower case) is common in ``lang`` and clearly more common there than in ``home``."""
+def _seed(word: str, lang: str, home: _Home) -> bool:
+    """Without wordfreq, a phrase in ``lang`` is found from a function word of it that fits it."""
+    return _fits(word, lang, home) and word in _function_words(lang)
+
+
+def _fits(word: str, lang: str, home: _Home) -> bool:
+    """``word`` (lower case) is common in ``lang`` and clearly more common there than at home."""
     there = _zipf(word, lang)
-    return there >= 3.0 and there >= _zipf(word, home) + 1.5
+    return there >= _COMMON_ZIPF and there >= home.zipf(word) + 1.5
 
 
 def _phrase_around(
-    text: str, words: list[regex.Match[str]], k: int, home: str
+    text: str, words: list[regex.Match[str]], k: int, home: _Home
 ) -> tuple[int, int, str] | None:
-    """First word, last word and language of a foreign phrase holding ``words[k]``, or None."""
+    """First word, last word and language of a foreign phrase holding ``words[k]``, or None.
+
+    The runs of fitting words come first, in every language (what this function
+    always found). Only when none is a phrase, a run may also step over single
+    words common in the language (zipf >= 3) though common at home as well, each
+    between two fitting words ("le" of "selon le ministère" in Romanian text).
+    Without wordfreq a phrase opens with ``words[k]``, the foreign function word
+    it was found from.
+    """
 
     def fits(index: int, lang: str) -> bool:
         return _fits(words[index].group().lower(), lang, home)
@@ -346,21 +470,62 @@ def _phrase_around(
     def adjacent(index: int) -> bool:  # words[index] follows words[index - 1] after spaces only
         return not text[words[index - 1].end() : words[index].start()].strip()
 
-    for lang in _PHRASE_LANGUAGES:
-        if lang == home or not fits(k, lang):
-            continue
-        i = k
-        while i > 0 and adjacent(i) and fits(i - 1, lang):
-            i -= 1
-        j = k
-        while j + 1 < len(words) and adjacent(j + 1) and fits(j + 1, lang):
-            j += 1
-        # A phrase is in lower case ("of the Crusades", "School of Drawing and Fine
-        # Arts" are names), but for the nouns of German ("laut Angaben").
-        capitals = [not w.group()[0].islower() for w in words[i : j + 1]]
-        if j - i >= 2 and not capitals[0] and (lang == "de" or not any(capitals)):
+    def step(index: int, by: int, lang: str, bridge: bool) -> int:
+        """How far the run goes on from ``words[index]`` towards ``by``: 0, 1 word, or 2 over a common one."""
+        nxt = index + by
+        if not 0 <= nxt < len(words) or not adjacent(max(index, nxt)) or (by < 0 and home.strict):
+            return 0
+        if fits(nxt, lang):
+            return 1
+        far = nxt + by
+        if not bridge or not 0 <= far < len(words) or not adjacent(max(nxt, far)):
+            return 0
+        common = _zipf(words[nxt].group().lower(), lang) >= _COMMON_ZIPF
+        return 2 if common and fits(far, lang) else 0
+
+    def walk(lang: str, bridge: bool, run: tuple[int, int, int]) -> tuple[int, int, int]:
+        """``run`` (first word, last word, how many fit) made the widest it goes, both ends fitting."""
+        i, j, fitting = run
+        while moved := step(i, -1, lang, bridge):
+            i, fitting = i - moved, fitting + 1
+        while moved := step(j, 1, lang, bridge):
+            j, fitting = j + moved, fitting + 1
+        return i, j, fitting
+
+    runs = {lang: walk(lang, False, (k, k, 1)) for lang in home.foreign if fits(k, lang)}
+    for lang, (i, j, fitting) in runs.items():
+        if _accepted(text, words[i : j + 1], fitting, lang, home):
+            return i, j, lang
+    for lang, run in runs.items():  # every language's run of fitting words before any bridged one
+        i, j, fitting = walk(lang, True, run)
+        if (i, j) != run[:2] and _accepted(text, words[i : j + 1], fitting, lang, home):
             return i, j, lang
     return None
+
+
+def _accepted(text: str, phrase: list[regex.Match[str]], fitting: int, lang: str, home: _Home) -> bool:
+    """Whether the words of ``phrase`` (its ends fitting ``lang``, ``fitting`` in all) are a foreign phrase.
+
+    In lower case ("of the Crusades", "School of Drawing and Fine Arts" are
+    names), but for the nouns of German ("laut Angaben"). Three words or more,
+    two of them fitting. Two words only when the first is a function word of
+    ``lang`` (:func:`_function_words`), neither is a home word, and the phrase
+    ends a clause: "laut Angaben." closing an Estonian sentence is stranded
+    there, while a loan phrase has a word the home vocabulary holds ("de
+    facto", "per se", "ad hoc", "fait accompli", "status quo", "vice versa",
+    "savoir faire"); one with both words rare at home still passes ("sotto
+    voce" in English). Without wordfreq data (``home.strict``), every phrase
+    opens with such a function word.
+    """
+    capitals = [not w.group()[0].islower() for w in phrase]
+    if capitals[0] or (lang != "de" and any(capitals)) or len(phrase) < 2 or fitting < 2:
+        return False
+    first = phrase[0].group().lower()
+    opens = first in _function_words(lang) and first not in home.vocabulary and first not in home.stopwords
+    if len(phrase) >= 3:
+        return opens or not home.strict
+    last = phrase[-1].group().lower()
+    return opens and last not in home.vocabulary and _CLAUSE_END.match(text, phrase[-1].end()) is not None
 
 
 @cache
@@ -415,10 +580,14 @@ def language_mix(doc: Document, config: Config) -> Iterator[Finding]:
     if home_scripts(doc) != ("Latin",):
         return
     yield from _foreign_alphabet(doc)
-    if doc.lang in _wordfreq_languages() and any(ch.isalpha() for ch in doc.text):
+    if not any(ch.isalpha() for ch in doc.text):
+        return
+    if doc.lang in _wordfreq_languages():
         sentences = list(_foreign_sentences(doc))
         yield from sentences
         yield from _foreign_phrases(doc, [(f.start, f.end) for f in sentences])
+    else:  # Estonian and every other und page: phrases on the evidence of stoplists alone
+        yield from _foreign_phrases(doc, [])
 
 
 @cache

@@ -609,9 +609,9 @@ def deleted_text(doc: Document, config: Config) -> Iterator[Finding]:
         else:
             if tokenized is None:
                 tokenized = len(_TOKENIZED.findall(text, 0, 20_000)) >= 3
-            what = (
-                "" if tokenized or nxt is None else _cut(doc, word, nxt.group(), m.group("lone") is not None)
-            )
+            lone = m.group("lone") is not None
+            tail = "" if nxt is None else text[nxt.end() : nxt.end() + 2]
+            what = "" if tokenized or nxt is None else _cut(doc, word, nxt.group(), lone, tail)
             if not what:
                 continue
         end = m.end() if nxt is None or m.group("double") is not None else nxt.end()
@@ -631,11 +631,13 @@ _SPACED_STOP = re.compile(r"\S \.(?:\s|\Z)")
 _PRONOUN_SUFFIX = "هيك"
 
 
-def _cut(doc: Document, word: str, follower: str, lone: bool) -> str:
+def _cut(doc: Document, word: str, follower: str, lone: bool, tail: str = "") -> str:
     """Why a full stop between ``word`` and ``follower`` marks deleted words, or "".
 
     Lower case after it, in scripts with case ("told . that", "said. of
-    security"), unless the word is an abbreviation written in lower case. Where
+    security"), unless the word is an abbreviation written in lower case. A
+    rare capitalized word standing alone as a sentence after a title (``tail``
+    is what follows ``follower``): see :func:`_stranded_name`. Where
     case says nothing: a short lower-case word before a full stop between spaces
     (German "in . Elliott"), an Arabic particle of two letters before a
     full stop ("وإن. زاد", after its "و" or "ف"), or a full stop between spaces
@@ -653,6 +655,8 @@ def _cut(doc: Document, word: str, follower: str, lone: bool) -> str:
         if len(core) >= 3 or (len(core) == 2 and core.lower() in doc.data.stopwords):
             return "a sentence ends before a lower-case word"
         return ""
+    if _stranded_name(doc, core, follower, tail):
+        return "a name stands alone after a title"
     if not lone and not follower[0].isupper():  # a letter without case (Arabic, Hebrew…)
         particle = core[1:] if len(core) == 3 and core[0] in "وف" else core
         if len(particle) == 2 and particle in doc.data.stopwords and particle[-1] not in _PRONOUN_SUFFIX:
@@ -664,3 +668,53 @@ def _cut(doc: Document, word: str, follower: str, lone: bool) -> str:
     # Elsewhere a space before a full stop is the cut only where the document does
     # not put spaces before its full stops anyway (sloppy typing, some Arabic sites).
     return "a full stop between spaces" if len(_SPACED_STOP.findall(doc.text, 0, 20_000)) <= 3 else ""
+
+
+_COMMON_ZIPF = 3.0  # about one word in a million (wordfreq): below, a name more than a word
+_LONGEST_WORD = 40  # letters; a longer run is an inlined blob, which wordfreq would take long to tokenize
+
+
+def _stranded_name(doc: Document, word: str, follower: str, tail: str) -> bool:
+    """``word. Follower.``: a name cut off from the title before it.
+
+    "handed over the command to Lieutenant Colonel. Tepp. Then": the scraper
+    deleted "Eero" and left the full stop of its link, so the surname stands as
+    a sentence of one word after the title. A sentence of one word is otherwise
+    a common word ("Yes. No.", "The U.S. Army. Nothing."), not a rare
+    capitalized one after a capitalized common one. So: both words capitalized,
+    of two letters or more and at most 40 (initials "J. R. R. Tolkien" and
+    abbreviations "M. Dupont" are one letter; "Dr." and "z. B." are
+    abbreviations the caller skips before); the follower ends on a full stop
+    before a space or the end, and is neither a sentence starter, a stopword
+    nor common in the document's language (wordfreq zipf below 3), while the
+    word is common there (a title: "Colonel", "Oberstleutnant", "Coronel"; a
+    photo credit "Mark Lennihan. Shutterstock." ends on a rare name). wordfreq
+    is asked last, about these few candidates only. A language it lacks
+    (``und``) cannot tell a name from a word: no flag there.
+    """
+    if not (tail[:1] == "." and tail[1:2] in ("", " ", "\n", "\t")):
+        return False  # the next sentence goes on ("Colonel. Tepp then left") or "Tepp..."
+    if not (3 <= len(word) <= _LONGEST_WORD and 2 <= len(follower) <= _LONGEST_WORD):
+        return False
+    if not (_capitalized(word) and _capitalized(follower)):
+        return False
+    if follower in doc.data.sentence_starters or follower.lower() in doc.data.stopwords:
+        return False
+    rare = _zipf_in(follower.lower(), doc.lang) < _COMMON_ZIPF
+    return rare and _zipf_in(word.lower(), doc.lang) >= _COMMON_ZIPF
+
+
+def _capitalized(word: str) -> bool:
+    """A capital and lower-case letters: "Tepp", not "NATO", "iPhone" or "McCain"."""
+    return word[0].isupper() and word[1:].islower()
+
+
+@cache
+def _zipf_in(word: str, lang: str) -> float:
+    """``word``'s zipf frequency in ``lang`` (wordfreq's small list); 0 where wordfreq has no list."""
+    from wordfreq import zipf_frequency
+
+    try:
+        return float(zipf_frequency(word, lang, wordlist="small"))
+    except LookupError:  # "und": no list, so nothing is common, and no title precedes a name
+        return 0.0
