@@ -20,7 +20,7 @@ from mtrepair.registry import finding, rule
 from mtrepair.segment import Document, Gap, Span
 
 _TERMINAL_MARKS = ".!?…؟:"
-_TERMINAL_CLOSERS = "\"”’»)]"
+_TERMINAL_CLOSERS = '"”’»)]'
 
 
 def _ends_terminal(s: str) -> bool:
@@ -31,6 +31,8 @@ def _ends_terminal(s: str) -> bool:
     """
     core = s.rstrip(_TERMINAL_CLOSERS)
     return bool(core) and core[-1] in _TERMINAL_MARKS
+
+
 _WORDS = re.compile(r"\w[\w'’.-]*")
 _BYLINE = re.compile(r"\A(?:By|by|BY)\s+[A-Z\u0600-\u06ff]")
 _DATELINE = re.compile(r"\d{4}[/-]\d{1,2}[/-]\d{1,2}|\|")

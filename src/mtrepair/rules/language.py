@@ -14,9 +14,10 @@ alone, its home words read from the jusText stoplists the page shows most.
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import regex
@@ -25,7 +26,7 @@ from mtrepair import chrome, langdata
 from mtrepair.config import Config
 from mtrepair.model import Finding
 from mtrepair.registry import finding, rule
-from mtrepair.segment import Document
+from mtrepair.segment import Document, Span
 
 _SCRIPTS = {
     "Arabic": "ar",
@@ -275,6 +276,7 @@ def _flag_cluster(doc: Document, cluster: list[tuple[int, int]]) -> Iterator[Fin
 # Latin-script languages a short phrase is looked up in (all have wordfreq data).
 _PHRASE_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "tr", "nl", "ro")
 _PHRASE_WORD = regex.compile(r"\p{L}+(?:['’]\p{L}+)?")
+_SEEN_LIMIT = 1 << 16
 _COMMON_ZIPF = 3.0  # about one word in a million: "common" in a language (wordfreq)
 _FUNCTION_RANK = 1000  # wordfreq's commonest words of a language, where its function words are
 _KIN_SHARE = 0.1  # a stoplist holding this share of a text's distinct words is of its language or kin
@@ -304,6 +306,20 @@ class _Home:
     strict: bool
     foreign: tuple[str, ...]
     measured: tuple[str, ...]
+    # Answers of seeds() so far: a home lives for the run (one per language), and
+    # the same names and rare words recur across its documents.
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def seeds(self, word: str) -> bool:
+        """A phrase may start from ``word`` (lower case, out of the home vocabulary): see _foreign_phrases."""
+        found = self.seen.get(word)
+        if found is None:
+            starts = _seed if self.strict else _fits
+            found = any(starts(word, lang, self) for lang in self.foreign)
+            if len(self.seen) >= _SEEN_LIMIT:
+                self.seen.clear()
+            self.seen[word] = found
+        return found
 
     def zipf(self, word: str) -> float:
         """``word``'s zipf at home: the highest of its languages', a home stopword's as high as any."""
@@ -408,13 +424,10 @@ def _foreign_phrases(doc: Document, skip: list[tuple[int, int]]) -> Iterator[Fin
     # word. Finding those words first, once per document over its distinct
     # words, skips the walk over every sentence when there are none: most
     # documents (same output; benchmarks/README.md, "Throughput").
-    starts = _seed if home.strict else _fits
-    seeds = {w for w in words_of_doc - home.vocabulary if any(starts(w, lang, home) for lang in home.foreign)}
+    seeds = {w for w in words_of_doc - home.vocabulary if home.seeds(w)}
     if not seeds:
         return
-    for sent in doc.sentences:
-        if seeds.isdisjoint(w.lower() for w in _PHRASE_WORD.findall(text, sent.start, sent.end)):
-            continue  # no word a phrase could start from: no walk over the sentence
+    for sent in _sentences_holding(doc, seeds):
         words = list(_PHRASE_WORD.finditer(text, sent.start, sent.end))
         k = 0
         while k < len(words):
@@ -438,6 +451,35 @@ def _foreign_phrases(doc: Document, skip: list[tuple[int, int]]) -> Iterator[Fin
                     0.6,
                 )
             k = j + 1
+
+
+def _sentences_holding(doc: Document, seeds: set[str]) -> list[Span]:
+    """The sentences of ``doc`` where one of ``seeds`` (lower case) may stand, in order.
+
+    Found in the lower-cased text with ``str.find`` (a few seeds, one scan each)
+    rather than by listing every sentence's words: a superset (a seed inside a
+    longer word marks its sentence too), which the walk then reads word by word.
+    Where lower-casing changes the text's length (Turkish "İ"), offsets would not
+    match: every sentence's words are listed instead.
+    """
+    text, sentences = doc.text, doc.sentences
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return [
+            sent
+            for sent in sentences
+            if not seeds.isdisjoint(w.lower() for w in _PHRASE_WORD.findall(text, sent.start, sent.end))
+        ]
+    starts = [sent.start for sent in sentences]
+    hit: set[int] = set()
+    for seed in seeds:
+        at = lowered.find(seed)
+        while at >= 0:
+            k = bisect.bisect_right(starts, at) - 1
+            if k >= 0:
+                hit.add(k)
+            at = lowered.find(seed, at + len(seed))
+    return [sentences[k] for k in sorted(hit)]
 
 
 def _seed(word: str, lang: str, home: _Home) -> bool:
@@ -553,7 +595,7 @@ def _foreign_sentences(doc: Document) -> Iterator[Finding]:
     text = doc.text
     for sent in doc.sentences:
         chunk = text[sent.start : sent.end]
-        words = [w.lower() for w in _LOWER_WORD.findall(chunk)]
+        words = _LOWER_WORD.findall(chunk)  # lower case already: every letter of them is Ll
         if len(words) < 4 or not _suspicious(words, doc.lang):
             continue
         detected = _langdetect(chunk)

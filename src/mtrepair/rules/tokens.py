@@ -593,6 +593,13 @@ def deleted_text(doc: Document, config: Config) -> Iterator[Finding]:
     text = doc.text
     tokenized: bool | None = None
     for m in _DELETED.finditer(text):
+        nxt = _WORD_AT.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
+        if m.group("cut") is not None and (
+            nxt is None or (nxt.group()[:1].isupper() and text[nxt.end() : nxt.end() + 1] != ".")
+        ):
+            # Most matches: a sentence ends and the next begins with a capital ("said. The"),
+            # which only a stranded name ("Colonel. Tepp.") makes a cut: see _cut.
+            continue
         before = _TOKEN_BEFORE.search(text, max(0, m.start() - 80), m.start())
         if before is None:
             continue
@@ -603,7 +610,6 @@ def deleted_text(doc: Document, config: Config) -> Iterator[Finding]:
             not spaced and ending_abbreviation(doc, window) is not None
         ):
             continue  # "U.S..", "etc..", "e.g. the", "example. com"'s URL-ish kin
-        nxt = _WORD_AT.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
         if m.group("double") is not None:
             what = "two full stops"
         else:
