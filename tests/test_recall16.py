@@ -231,3 +231,12 @@ def test_without_wordfreq_a_name_cannot_be_told_from_a_word() -> None:
     """An ``und`` page has no frequencies to tell "Tepp" from "Jah": the signal stays off there."""
     text = "Ta andis juhtimise üle Kolonelleitnant. Tepp. Siis läks sõda edasi ja kõik oli hästi."
     assert flagged("deleted_text", text, "und") == []
+
+
+def test_a_phrase_is_found_whether_or_not_lower_casing_changes_the_length() -> None:
+    # "İ" lower-cases to two characters: the sentences holding a seed word are then
+    # found word by word instead of in the lower-cased text (same phrases either way).
+    plain = "The minister arrived on Monday. The talks went well según la agencia oficial."
+    dotted = "The minister arrived in İzmir on Monday. The talks went well según la agencia oficial."
+    for text in (plain, dotted):
+        assert any("según la agencia" in f for f in flagged("language_mix", text, "en"))
