@@ -168,9 +168,16 @@ def key(word: str, lang: str = "en") -> str:
     numbers = NUMBER_WORDS if lang == "en" else _OTHER_NUMBER_WORDS.get(lang, {})
     if low in numbers:
         return str(numbers[low])
+    if lang == "en" and low in _ORDINALS:
+        return _ORDINALS[low]
     if low[:1].isdigit():
-        return low.replace(",", "")
+        low = low.replace(",", "")
+        # "1st", "2nd", "3rd" and "10th" all end "th" here, as the ordinal words do.
+        return re.sub(r"(?<=\d)(?:st|nd|rd)\Z", "th", low)
     low = _POSSESSIVE.sub("", low)
+    bare = _POSSESSIVE.sub("", word).replace(".", "")
+    if 2 <= len(bare) <= 6 and bare.isupper():
+        return bare  # an acronym keeps its capitals: "U.S." and "US" are one, the pronoun "us" another
     if "." in low:
         low = low.replace(".", "")
     return low
@@ -196,6 +203,12 @@ def tokens(sentence: str, lang: str = "en") -> list[Token]:
 
 
 # Contractions whose first word changes: "can't" is "can not", "won't" "will not".
+_ORDINALS = {
+    w: f"{n}th"
+    for n, w in enumerate(
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], 1
+    )
+}
 _CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall", "ai": "am"}
 
 
@@ -309,16 +322,49 @@ def _runs(g: Sequence[Token], c: Sequence[Token], pairs: list[tuple[int | None, 
     return runs
 
 
-def _weight(words: Sequence[Token], lang: str, first: int | None) -> str:
-    """Why these words matter ("number", "negation", "name", "content word"), or "" if they do not."""
+def _values(words: Sequence[Token]) -> list[float]:
+    """The numbers ``words`` say, a multiplier joined to the number before it ("ten thousand": 10000)."""
+    out: list[float] = []
+    joined = False
+    for t in words:
+        if t.key in _MULTIPLIERS and out and joined:
+            out[-1] *= _MULTIPLIERS[t.key]
+            continue
+        joined = False
+        if t.key[:1].isdigit():
+            try:
+                out.append(float(t.key.rstrip("stndrh")))
+                joined = True
+            except ValueError:
+                continue
+    return sorted(out)
+
+
+_MULTIPLIERS = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+def _weight(
+    words: Sequence[Token], lang: str, first: int | None, *, numbers_differ: bool, negation_differs: bool
+) -> str:
+    """Why these words matter ("number", "negation", "name", "content word"), or "" if they do not.
+
+    A number counts only when the two sides of the divergence say different
+    numbers ("ten thousand" is "10,000"; a lone "one" is a pronoun as often as
+    a number); a negation only when the two sentences hold a different count
+    of them (a negation moved is paraphrase: "he failed" / "it did not work").
+    """
     stops = _stopwords(lang)
     negations = NEGATIONS.get(lang, NEGATIONS["en"])
     whys = []
     for t in words:
         if t.key[:1].isdigit():
-            whys.append("number")
+            if numbers_differ:
+                whys.append("number")
         elif t.key in negations:
-            whys.append("negation")
+            if negation_differs:
+                whys.append("negation")
+            elif t.key not in stops:
+                whys.append("content word")
         elif t.capital and t.key not in stops and t.start != first:
             whys.append("name")
         elif t.key not in stops and len(t.key) >= 3:
@@ -346,12 +392,14 @@ def compare(garbled: str, clean: str, lang: str = "en") -> list[Divergence]:
     moved_c: set[int] = set()
     for i in sorted(spare_g):
         for j in sorted(spare_c - moved_c):
-            if same(g[i], c[j]):
+            if same(g[i], c[j]) or _variant(g[i], c[j]):
                 moved_g.add(i)
                 moved_c.add(j)
                 break
     g_first = g[0].start if g else None
     c_first = c[0].start if c else None
+    negations = NEGATIONS.get(lang, NEGATIONS["en"])
+    negation_differs = sum(t.key in negations for t in g) != sum(t.key in negations for t in c)
     out: list[Divergence] = []
     for run in runs:
         gw = [g[i] for i in run.g if i not in moved_g]
@@ -364,7 +412,11 @@ def compare(garbled: str, clean: str, lang: str = "en") -> list[Divergence]:
             kind = "omission"
         else:
             kind = "insertion"
-        why_g, why_c = _weight(gw, lang, g_first), _weight(cw, lang, c_first)
+        g_values, c_values = _values(gw), _values(cw)
+        # A lone "one" against nothing is a pronoun as often as a number.
+        numbers_differ = g_values != c_values and {tuple(g_values), tuple(c_values)} != {(), (1.0,)}
+        flags = {"numbers_differ": numbers_differ, "negation_differs": negation_differs}
+        why_g, why_c = _weight(gw, lang, g_first, **flags), _weight(cw, lang, c_first, **flags)
         why = why_c or why_g
         if kind == "substitution" and len(gw) == 1 and len(cw) == 1 and _variant(gw[0], cw[0]):
             why = ""  # a spelling variant of one name
@@ -384,6 +436,16 @@ def compare(garbled: str, clean: str, lang: str = "en") -> list[Divergence]:
     if flip is not None:
         out.insert(0, flip)
     return out
+
+
+def _subject(before_verb: str) -> set[str]:
+    """The names just before a verb (its subject): the last eight tokens, stopwords aside.
+
+    A dateline ("BAGHDAD (Reuters) –") or an opening clause further back is no
+    subject, and a sentence-initial "The" no name.
+    """
+    stops = _stopwords("en")
+    return {t.key for t in tokens(before_verb)[-8:] if t.capital and t.key not in stops}
 
 
 def _voice_flip(garbled: str, clean: str) -> Divergence | None:
@@ -406,8 +468,8 @@ def _voice_flip(garbled: str, clean: str) -> Divergence | None:
         return None
     # The subject the two share: a capitalised word before the passive verb on both sides.
     passive_side = head_c if pc is not None else head_g
-    subject_words = {t.key for t in tokens(passive_side[: passive.start()]) if t.capital}
-    other_words = {t.key for t in tokens(other[: verb.start()]) if t.capital}
+    subject_words = _subject(passive_side[: passive.start()])
+    other_words = _subject(other[: verb.start()])
     if not subject_words & other_words:
         return None
     if pc is not None:
