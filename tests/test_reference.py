@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from mtrepair.align.reference import Policy, compare, numbers
+from mtrepair import clean_text
+from mtrepair.align.reference import Policy, apply_reference, compare, numbers
 from mtrepair.cli import app
+from mtrepair.config import Config
 from mtrepair.errors import ConfigError
 from tests.conftest import seed_path
 
@@ -61,27 +64,63 @@ def test_clean_with_reference_reports_mismatches_and_undoes(runner: CliRunner, t
     assert undone.stdout_bytes == seed_path("002").read_bytes()
 
 
-def test_adopt_replaces_weak_beads_with_the_reference(runner: CliRunner, tmp_path: Path) -> None:
+FAITHFUL_002 = Path(__file__).parent / "data" / "reference" / "002.clean.txt"
+
+
+def _adopt(runner: CliRunner, tmp_path: Path, reference: Path, *extra: str) -> tuple[str, dict[str, Any]]:
     report = tmp_path / "edits.json"
     res = runner.invoke(
         app,
-        [
-            "clean",
-            str(seed_path("002")),
-            "--reference",
-            str(seed_path("001")),
-            "--adopt",
-            "below:0.99",
-            "--report",
-            str(report),
-        ],
+        ["clean", str(seed_path("002")), "--reference", str(reference), "--report", str(report), *extra],
     )
     assert res.exit_code == 0, res.output
     (doc,) = json.loads(report.read_text())["documents"]
+    return res.stdout, doc
+
+
+def test_adopt_replaces_weak_beads_with_the_reference(runner: CliRunner, tmp_path: Path) -> None:
+    out, doc = _adopt(runner, tmp_path, FAITHFUL_002, "--adopt", "below:0.99")
     adopted = [e for e in doc["edits"] if e["rule"] == "reference"]
     assert adopted and all(e["ref"].startswith("clean:") and "bead score" in e["message"] for e in adopted)
     for e in adopted:
-        assert e["replacement"] in res.stdout
+        assert e["replacement"] in out
+    assert "sirens blared" in out  # the garbled "sirens shouted" sentence was replaced
+
+
+def test_an_unrelated_reference_is_flagged_and_never_adopted_unless_forced(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    _, doc = _adopt(runner, tmp_path, seed_path("001"), "--adopt", "below:0.99")
+    assert not [e for e in doc["edits"] if e["rule"] == "reference"]
+    (first,) = [f for f in doc["flags"] if "related article" in f["message"]]
+    assert "nothing adopted (--force-adopt" in first["message"]
+    # Forced, adoption is allowed again (still only in beads whose pairing is certain).
+    _, doc = _adopt(runner, tmp_path, seed_path("001"), "--adopt", "below:0.99", "--force-adopt")
+    (first,) = [f for f in doc["flags"] if "related article" in f["message"]]
+    assert "nothing adopted" not in first["message"]
+    # A faithful copy is no related article.
+    _, doc = _adopt(runner, tmp_path, FAITHFUL_002)
+    assert not [f for f in doc["flags"] if "related article" in f["message"]]
+    res = runner.invoke(
+        app, ["clean", str(seed_path("002")), "--reference", str(FAITHFUL_002), "--force-adopt"]
+    )
+    assert res.exit_code == 5 and "--force-adopt" in res.stderr
+
+
+def test_adoption_never_swaps_a_sentence_for_a_structure_line(tmp_path: Path) -> None:
+    garbled = (
+        "Smoke rises over the base after the attack.\n\n"
+        "The base was hit by rockets on Monday. Nobody was hurt in the strike, officials said.\n"
+    )
+    clean = (
+        "By John Smith\n\n"
+        "The base was hit by three rockets on Monday. Nobody was hurt in the attack, officials said.\n"
+    )
+    result = clean_text(garbled, Config(lang="en"))
+    fixed, beads = apply_reference(result, clean, Config(lang="en"), policy=Policy(below=1.0, force=True))
+    assert "By John Smith" not in fixed.text
+    assert fixed.text.startswith("Smoke rises over the base")
+    assert beads
 
 
 def test_reference_options_are_validated(runner: CliRunner) -> None:

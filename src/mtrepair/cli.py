@@ -159,6 +159,12 @@ def clean(
         str,
         typer.Option("--adopt", help="With --reference: none, mismatch, or below:SCORE (replace sentences)."),
     ] = "none",
+    force_adopt: Annotated[
+        bool,
+        typer.Option(
+            "--force-adopt", help="With --adopt: adopt even from a reference that is only a related article."
+        ),
+    ] = False,
     model: Annotated[
         str, typer.Option("--model", help="With --reference: similarity backend (see align).")
     ] = "lexical",
@@ -231,7 +237,7 @@ def clean(
         config = config.with_repeated_lines(
             min_docs=repeated_min_docs, share=repeated_share, enabled=repeated_lines
         )
-        spec = _reference(reference, adopt, model, model_path, min_score, encoding)
+        spec = _reference(reference, adopt, model, model_path, min_score, encoding, force_adopt)
         summary = _with_progress(
             log_every,
             lambda cb: clean_corpus(
@@ -285,12 +291,20 @@ def summary_line(summary: Any) -> str:
 
 
 def _reference(
-    path: Path | None, adopt: str, model: str, model_path: Path | None, min_score: float, encoding: str
+    path: Path | None,
+    adopt: str,
+    model: str,
+    model_path: Path | None,
+    min_score: float,
+    encoding: str,
+    force_adopt: bool = False,
 ) -> Any:
     """The reference document and how to compare with it (None without --reference)."""
     from mtrepair.align.reference import Policy
 
-    policy = Policy.parse(adopt)
+    policy = Policy.parse(adopt, force=force_adopt)
+    if force_adopt and not policy.adopts:
+        raise ConfigError("--force-adopt goes with --adopt mismatch or --adopt below:SCORE")
     if path is None:
         if adopt != "none":
             raise ConfigError("--adopt needs --reference CLEAN_PATH")

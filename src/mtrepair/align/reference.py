@@ -44,21 +44,48 @@ class Policy:
 
     below: float | None = None
     on_mismatch: bool = False
+    # Adopt even from a reference that looks like a related article, not a copy.
+    force: bool = False
+
+    @property
+    def adopts(self) -> bool:
+        return self.below is not None or self.on_mismatch
 
     @classmethod
-    def parse(cls, spec: str | None) -> Policy:
+    def parse(cls, spec: str | None, *, force: bool = False) -> Policy:
         if not spec or spec == "none":
-            return cls()
+            return cls(force=force)
         if spec == "mismatch":
-            return cls(on_mismatch=True)
+            return cls(on_mismatch=True, force=force)
         if spec.startswith("below:"):
             try:
                 value = float(spec.split(":", 1)[1])
             except ValueError:
                 value = -1.0
             if 0.0 <= value <= 1.0:
-                return cls(below=value)
+                return cls(below=value, force=force)
         raise ConfigError(f"--adopt {spec!r}: use none, mismatch or below:SCORE with SCORE in [0, 1]")
+
+
+# Under this share of the garbled sentences aligned, the reference is a related article.
+RELATED_ONLY = 0.5
+
+
+def aligned_share(beads: list[Bead], garbled_units: int) -> float:
+    """The share of the garbled copy's sentences that have a counterpart in the reference."""
+    aligned = sum(len(b.garbled) for b in beads if b.garbled and b.clean)
+    return aligned / garbled_units if garbled_units else 0.0
+
+
+def certain(beads: list[Bead], k: int) -> bool:
+    """Bead ``k`` pairs two sentences and its neighbours pair theirs too (or it is at an edge).
+
+    A bead between two skips may be the aligner's best guess in a stretch the
+    two texts do not share; its pairing is not certain enough to replace text.
+    """
+    if not (beads[k].garbled and beads[k].clean):
+        return False
+    return all(not (0 <= n < len(beads)) or (beads[n].garbled and beads[n].clean) for n in (k - 1, k + 1))
 
 
 def numbers(text: str) -> Counter[float]:
@@ -166,7 +193,7 @@ def review(
     """Flags and adoption edits for ``garbled``, located by its units' spans."""
     out: list[Finding] = []
     last_end = 0
-    for bead in beads:
+    for k, bead in enumerate(beads):
         if bead.garbled:
             start, end = g_units[bead.garbled[0]].start, g_units[bead.garbled[-1]].end
             last_end = end
@@ -221,7 +248,14 @@ def review(
                 )
             )
         adopt = (policy.below is not None and bead.score < policy.below) or (policy.on_mismatch and problems)
-        if adopt and garbled_text != clean_text:
+        # Never a heading, byline, dateline or caption for a sentence (or back), and
+        # only where the pairing is certain.
+        safe = (
+            certain(beads, k)
+            and not structure_line(garbled, start, end)
+            and not any(structure_line(c_units[j].text, 0, len(c_units[j].text)) for j in bead.clean)
+        )
+        if adopt and safe and garbled_text != clean_text:
             out.append(
                 Finding(
                     RULE,
@@ -263,9 +297,29 @@ def apply_reference(
     g_units = units(result.text, "sentences", lang)
     c_units = units(clean_ref, "sentences", lang)
     beads = align([u.text for u in g_units], [u.text for u in c_units], backend=backend, min_score=min_score)
-    found = review(
-        result.text, g_units, c_units, beads, policy=policy or Policy(), lang=Document(result.text, lang).lang
-    )
+    policy = policy or Policy()
+    share = aligned_share(beads, len(g_units))
+    related_only = share < RELATED_ONLY
+    refused = related_only and policy.adopts and not policy.force
+    if refused:
+        policy = Policy()  # a related article, not a copy: flag, never replace
+    found = review(result.text, g_units, c_units, beads, policy=policy, lang=Document(result.text, lang).lang)
+    if related_only:
+        found.insert(
+            0,
+            Finding(
+                RULE,
+                0,
+                0,
+                "",
+                None,
+                f"the reference looks like a related article, not a copy of this text: {share:.0%} of its "
+                "sentences are aligned"
+                + ("; nothing adopted (--force-adopt adopts anyway)" if refused else ""),
+                0.9,
+                None,
+            ),
+        )
     edits, flags = resolve(found, len(result.text))
     if not edits and not flags:
         return result, beads
