@@ -175,3 +175,12 @@ def test_structure_lines_are_told_from_sentences() -> None:
     assert structure_line(text, at, at + len("By Ahmed Rasheed"))  # a byline
     at = text.index("The base")
     assert not structure_line(text, at, at + len("The base was hit."))  # a sentence of the story
+
+
+def test_clean_prints_a_reference_summary(tmp_path: Path) -> None:
+    res = CliRunner().invoke(
+        app, ["clean", str(seed_path("002")), "--reference", str(REFERENCE), "-o", str(tmp_path / "o.txt")]
+    )
+    assert res.exit_code == 0, res.output
+    (line,) = [ln for ln in res.stderr.splitlines() if ln.startswith("mtrepair: reference:")]
+    assert "aligned" in line and "substitution" in line and "omission" in line and "who-did-what" in line

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -262,6 +262,9 @@ def clean(
         _report_problems(summary.problems)
         # One summary line on every run (stderr, so a repaired stdout stays clean).
         err.print(f"mtrepair: {summary_line(summary)}", markup=False, soft_wrap=True)
+        if summary.reference:
+            line = reference_line(summary.reference)
+            err.print(f"mtrepair: reference: {line}", markup=False, soft_wrap=True)
         if summary.resumed:
             err.print(
                 f"mtrepair: {plural(summary.resumed, 'input file')} already done (--resume)", markup=False
@@ -287,6 +290,20 @@ def summary_line(summary: Any) -> str:
     return (
         f"{plural(summary.documents, 'document')}, {summary.changed} changed, "
         f"{plural(summary.edits, 'edit')}, {plural(summary.flags, 'flag')}"
+    )
+
+
+def reference_line(counts: Mapping[str, int]) -> str:
+    """What the comparison with the reference found, in one line: beads and divergences by kind."""
+    names = ("substitution", "omission", "insertion", "roles")
+    labels = {"roles": "who-did-what"}
+    kinds = ", ".join(f"{counts.get(k, 0)} {labels.get(k, k)}" for k in names if counts.get(k))
+    total = sum(counts.get(k, 0) for k in names)
+    adopted = f"; {plural(counts['adopted'], 'sentence')} adopted" if counts.get("adopted") else ""
+    return (
+        f"{plural(counts.get('beads', 0), 'bead')} ({counts.get('aligned', 0)} aligned, "
+        f"{counts.get('inserted', 0)} inserted, {counts.get('lost', 0)} lost); "
+        f"{plural(total, 'divergence')}{' (' + kinds + ')' if kinds else ''}{adopted}"
     )
 
 

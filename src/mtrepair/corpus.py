@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import functools
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,8 @@ class Summary:
     resumed: int = 0  # shards skipped by ``resume``: already done
     outputs: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # With --reference: beads and divergences by kind, over every document.
+    reference: Counter[str] = field(default_factory=Counter)
 
 
 def output_format(paths: list[str], fmt: str | None) -> str:
@@ -249,6 +252,7 @@ def clean_corpus(
             summary.edits += n_edits
             summary.flags += n_flags
             summary.bytes += doc.nbytes
+            summary.reference.update(extra.get("reference", {}).get("summary", {}))
             if on_document is not None:
                 on_document(doc)
             if progress is not None:

@@ -136,13 +136,17 @@ def process(doc: SourceDoc, job: Job) -> Outcome:
         result = clean_text(doc.text, job.config_for(doc))
         extra: dict[str, Any] = {}
         if job.reference is not None:
-            from mtrepair.align.reference import apply_reference
+            from mtrepair.align.reference import apply_reference, summarize
 
             ref = job.reference
             result, beads = apply_reference(
                 result, ref.text, job.config, backend=ref.backend, min_score=ref.min_score, policy=ref.policy
             )
-            extra["reference"] = {"source": ref.source, "beads": [b.as_dict() for b in beads]}
+            extra["reference"] = {
+                "source": ref.source,
+                "beads": [b.as_dict() for b in beads],
+                "summary": summarize(result, beads),
+            }
         if job.garble:
             from mtrepair.qe.sentences import garble_entry
 

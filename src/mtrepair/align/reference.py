@@ -326,3 +326,27 @@ def apply_reference(
     step = Step(RULE, edits, flags)
     text = apply_edits(result.text, edits)
     return Result(result.original, text, (*result.steps, step), result.metadata), beads
+
+
+DIVERGENCE_KINDS = ("substitution", "omission", "insertion", "roles")
+
+
+def summarize(result: Result, beads: list[Bead]) -> dict[str, int]:
+    """Counts for the run's summary line: beads by kind, divergences by kind, adoptions."""
+    out = {
+        "beads": len(beads),
+        "aligned": sum(1 for b in beads if b.garbled and b.clean),
+        "inserted": sum(1 for b in beads if b.garbled and not b.clean),
+        "lost": sum(1 for b in beads if b.clean and not b.garbled),
+        "adopted": 0,
+    }
+    out.update(dict.fromkeys(DIVERGENCE_KINDS, 0))
+    for step in result.steps:
+        if step.rule != RULE:
+            continue
+        out["adopted"] += len(step.edits)
+        for f in step.flags:
+            kind = f.message.split(" ", 1)[0].rstrip(":")
+            if kind in DIVERGENCE_KINDS:
+                out[kind] += 1
+    return out
