@@ -407,6 +407,9 @@ def test_reference_rows_and_metrics_with_signatures(tmp_path: Path) -> None:
     # Each word-level divergence is listed in its bead's row.
     assert page.count('<tr class="mm">') >= 1
     assert re.search(r"substitution \(content word\): .{0,12}shouted.{0,40}blared", page)
+    # Both sides of a divergence are marked in their cells, titled with what differs.
+    assert re.search(r'<mark class="x" title="substitution[^"]*blared[^"]*">shouted</mark>', page)
+    assert re.search(r'<mark class="x" title="substitution[^"]*">blared</mark>', page)
     assert "nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no" in page  # chrF signature
     clean_ref = " ".join(clean_text(ref_text, CONFIG).text.split())
     repaired = " ".join(clean_text(seed_path("002").read_text(encoding="utf-8"), CONFIG).text.split())

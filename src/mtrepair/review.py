@@ -46,7 +46,6 @@ import bisect
 import hashlib
 import html
 import importlib
-import re
 import shutil
 import tempfile
 from collections import Counter
@@ -524,7 +523,7 @@ class ReviewWriter:
     def _reference_section(
         self, n: int, entry: Mapping[str, Any], original: str, repaired: str, attrs: str
     ) -> None:
-        from mtrepair.align.reference import compare
+        from mtrepair.align.reference import divergences
         from mtrepair.align.units import units
 
         assert self.reference is not None  # checked by the caller
@@ -556,13 +555,14 @@ class ReviewWriter:
             elif not ci:
                 problems, cls = ["inserted: not in the reference"], "ins"
             else:
-                problems = compare(g_text, c_text)
+                problems = [d.describe() for d in divergences(g_text, c_text, self.lang)]
                 cls = "mm" if problems else "ok"
             if gi and (g_units[gi[0]].start, g_units[gi[-1]].end) in adopted:
                 problems = [*problems, "adopted: replaced by the reference sentence"]
             score = f"{float(bead.get('score', 0.0)):.2f}" if gi and ci else "–"
-            g_html = _diff_words(g_text, c_text) if ci else esc(g_text)
-            c_html = _diff_words(c_text, g_text) if gi else esc(c_text)
+            found = divergences(g_text, c_text, self.lang) if gi and ci else []
+            g_html = _marked(g_text, [(d.garbled, d.describe()) for d in found])
+            c_html = _marked(c_text, [(d.clean, d.describe()) for d in found])
             w(
                 f'<tr class="{cls}"><td>{k + 1}</td><td {attrs}>{g_html}</td><td {attrs}>{c_html}</td>'
                 f"<td>{score}</td><td>"
@@ -783,31 +783,22 @@ def _show(s: str) -> str:
     return f"“{shown[:120]}{'…' if len(shown) > 120 else ''}”"
 
 
-_KEY_TOKEN = re.compile(r"\d[\d.,]*\d|\d|[^\W\d_][\w'’.-]*[\w'’]|[^\W\d_]")
-_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’»)]*\s+)[\"“‘«(]*$")
+def _marked(text: str, spans: Sequence[tuple[tuple[int, int], str]]) -> str:
+    """``text`` escaped, each divergence's words in a ``<mark>`` titled with what differs.
 
-
-def _key(token: str) -> str:
-    return token.lower().replace(".", "").replace(",", "")
-
-
-def _diff_words(text: str, other: str) -> str:
-    """``text`` escaped, its numbers and names absent from ``other`` marked.
-
-    Those are what the reference comparison checks (numbers, names), so the
-    marks show where a mismatch reported beside the row comes from. A capital
-    at a sentence start is no name; ``U.S.`` and ``US`` are the same token.
+    The two cells of a bead mark the two sides of the same divergences, so a
+    reviewer sees "shouted" in one and "blared" in the other. An omission has no
+    words on its side: a thin mark stands where the missing words would go.
     """
-    have = {_key(m.group()) for m in _KEY_TOKEN.finditer(other)}
     out: list[str] = []
     pos = 0
-    for m in _KEY_TOKEN.finditer(text):
-        tok = m.group()
-        name = tok[0].isupper() and not _SENTENCE_START.search(text, 0, m.start())
-        if (tok[0].isdigit() or name) and _key(tok) not in have:
-            out.append(esc(text[pos : m.start()]))
-            out.append(f'<mark class="x">{esc(tok)}</mark>')
-            pos = m.end()
+    for (start, end), why in sorted(spans, key=lambda s: s[0]):
+        if start < pos:
+            continue  # overlapping divergences (a role flip over a substitution): the first wins
+        out.append(esc(text[pos:start]))
+        inner = esc(text[start:end]) if end > start else "\u2038"  # a caret where words are missing
+        out.append(f'<mark class="x" title="{esc(why)}">{inner}</mark>')
+        pos = end
     out.append(esc(text[pos:]))
     return "".join(out)
 
