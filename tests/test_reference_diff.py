@@ -184,3 +184,28 @@ def test_clean_prints_a_reference_summary(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     (line,) = [ln for ln in res.stderr.splitlines() if ln.startswith("mtrepair: reference:")]
     assert "aligned" in line and "substitution" in line and "omission" in line and "who-did-what" in line
+
+
+@pytest.mark.parametrize(
+    ("garbled", "g_lang", "clean", "expected"),
+    [
+        (
+            "Quatre roquettes ont frappé la base de Bagdad mardi.",
+            "fr",
+            "Three rockets hit the base in Baghdad on Tuesday.",
+            "number",
+        ),
+        ("La base de Bagdad n'a pas été touchée.", "fr", "The base in Baghdad was hit.", "negation"),
+        ("Drei Raketen trafen die Basis in Erbil.", "de", "Three rockets hit the base in Baghdad.", "name"),
+        ("Tres cohetes alcanzaron la base en Bagdad.", "es", "Three rockets hit the base in Baghdad.", None),
+        ("Drei Raketen trafen die Basis in Bagdad.", "de", "Three rockets hit the base in Baghdad.", None),
+    ],
+)
+def test_across_languages_numbers_names_and_negation_are_compared(
+    garbled: str, g_lang: str, clean: str, expected: str | None
+) -> None:
+    found = divergences(garbled, clean, g_lang, "en")
+    if expected is None:
+        assert found == [], [d.describe() for d in found]
+    else:
+        assert [d.why for d in found] == [expected], [d.describe() for d in found]

@@ -485,3 +485,89 @@ def _voice_flip(garbled: str, clean: str) -> Divergence | None:
         "meaning",
         "active and passive voice flipped",
     )
+
+
+# Negation words that only frame another (French "ne … pas"): not counted across languages.
+_FRAMING = frozenset({"ne", "n"})
+
+
+def cross_compare(garbled: str, clean: str, g_lang: str, c_lang: str) -> list[Divergence]:
+    """What can be compared across two languages: numbers, names and negation.
+
+    Word order, synonyms and function words do not carry over between languages,
+    so only three checks run, each on its own side's words: the numbers the two
+    sentences say (digits and each language's number words), whether each holds a
+    negation (each language's list), and names (capitalised words that are no
+    stopword and not the first word) with no counterpart spelled alike on the
+    other side (``Bagdad`` / ``Baghdad`` is alike; a name translated,
+    ``Allemagne`` / ``Germany``, is reported, a known limit).
+    """
+    g, c = tokens(garbled, g_lang), tokens(clean, c_lang)
+    out: list[Divergence] = []
+    g_nums = [t for t in g if t.key[:1].isdigit()]
+    c_nums = [t for t in c if t.key[:1].isdigit()]
+    if _values(g_nums) != _values(c_nums):
+        out.append(
+            Divergence(
+                "substitution",
+                _span(g_nums, len(garbled)),
+                _span(c_nums, len(clean)),
+                " ".join(t.text for t in g_nums),
+                " ".join(t.text for t in c_nums),
+                "meaning",
+                "number",
+            )
+        )
+    g_neg = [t for t in g if t.key in NEGATIONS.get(g_lang, frozenset()) and t.key not in _FRAMING]
+    c_neg = [t for t in c if t.key in NEGATIONS.get(c_lang, frozenset()) and t.key not in _FRAMING]
+    if bool(g_neg) != bool(c_neg):
+        kind = "insertion" if g_neg else "omission"
+        out.append(
+            Divergence(
+                kind,
+                _span(g_neg, 0),
+                _span(c_neg, 0),
+                " ".join(t.text for t in g_neg),
+                " ".join(t.text for t in c_neg),
+                "meaning",
+                "negation",
+            )
+        )
+    g_names, c_names = _names(g, g_lang), _names(c, c_lang)
+    for side, names, others in (("garbled", g_names, c_names), ("clean", c_names, g_names)):
+        for t in names:
+            if any(same(t, o) or _variant(t, o) for o in others):
+                continue
+            if side == "garbled":
+                out.append(Divergence("insertion", (t.start, t.end), (0, 0), t.text, "", "meaning", "name"))
+            else:
+                out.append(Divergence("omission", (0, 0), (t.start, t.end), "", t.text, "meaning", "name"))
+    return out
+
+
+def _names(words: Sequence[Token], lang: str) -> list[Token]:
+    """Capitalised words that are no stopword, no common word of ``lang`` and not the first word.
+
+    Common words (wordfreq zipf 3.5 or more) are left out: German nouns, and
+    the days, months and countries a translation renders in its own words.
+    """
+    stops = _stopwords(lang)
+    return [
+        t
+        for k, t in enumerate(words)
+        if k and t.capital and t.key.lower() not in stops and not _common(t.key.lower(), lang)
+    ]
+
+
+# A capitalised word this common in its language is a word, not a name (see _names).
+_COMMON_NAME_ZIPF = 3.5
+
+
+@cache
+def _common(word: str, lang: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word, lang) >= _COMMON_NAME_ZIPF
+    except LookupError:  # no word list for the language: every capitalised word may be a name
+        return False

@@ -135,13 +135,20 @@ def _swapped_roles(garbled: str, clean: str) -> str | None:
     return None
 
 
-def divergences(garbled: str, clean: str, lang: str = "en") -> list[Divergence]:
+def divergences(
+    garbled: str, clean: str, lang: str = "en", clean_lang: str | None = None
+) -> list[Divergence]:
     """The meaning-bearing divergences of two aligned sentences (:mod:`mtrepair.align.diff`).
 
     Word by word, with a who-did-what check on top: two entities shared by both
     sentences on opposite sides of the action verb (agent and patient swapped),
-    reported over the whole garbled sentence.
+    reported over the whole garbled sentence. When the clean sentence is in
+    another language (``clean_lang``), only numbers, names and negation are
+    compared (:func:`mtrepair.align.diff.cross_compare`): the word alignment,
+    synonyms and roles are monolingual checks.
     """
+    if clean_lang is not None and clean_lang != lang:
+        return diff.cross_compare(garbled, clean, lang, clean_lang)
     found = [d for d in diff.compare(garbled, clean, lang) if d.weight == "meaning"]
     swap = _swapped_roles(garbled, clean)
     if swap and not any(d.kind == "roles" for d in found):
@@ -189,6 +196,7 @@ def review(
     *,
     policy: Policy,
     lang: str = "en",
+    clean_lang: str | None = None,
 ) -> list[Finding]:
     """Flags and adoption edits for ``garbled``, located by its units' spans."""
     out: list[Finding] = []
@@ -232,7 +240,7 @@ def review(
             )
             continue
         garbled_text = garbled[start:end]
-        problems = divergences(garbled_text, clean_text, lang)
+        problems = divergences(garbled_text, clean_text, lang, clean_lang)
         for d in problems:
             # The garbled words of the divergence (an omission points between two words).
             out.append(
@@ -303,7 +311,8 @@ def apply_reference(
     refused = related_only and policy.adopts and not policy.force
     if refused:
         policy = Policy()  # a related article, not a copy: flag, never replace
-    found = review(result.text, g_units, c_units, beads, policy=policy, lang=Document(result.text, lang).lang)
+    g_lang, c_lang = Document(result.text, lang).lang, Document(clean_ref, "auto").lang
+    found = review(result.text, g_units, c_units, beads, policy=policy, lang=g_lang, clean_lang=c_lang)
     if related_only:
         found.insert(
             0,
