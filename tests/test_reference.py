@@ -64,7 +64,7 @@ def test_clean_with_reference_reports_mismatches_and_undoes(runner: CliRunner, t
     assert undone.stdout_bytes == seed_path("002").read_bytes()
 
 
-FAITHFUL_002 = Path(__file__).parent / "data" / "reference" / "002.clean.txt"
+FAITHFUL_002 = Path(__file__).parent.parent / "benchmarks" / "reference" / "002.clean.txt"
 
 
 def _adopt(runner: CliRunner, tmp_path: Path, reference: Path, *extra: str) -> tuple[str, dict[str, Any]]:

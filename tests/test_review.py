@@ -399,7 +399,8 @@ def test_reference_rows_and_metrics_with_signatures(tmp_path: Path) -> None:
 
     from mtrepair.corpus import ReferenceSpec
 
-    ref_text = (Path(__file__).parent / "data" / "reference" / "002.clean.txt").read_text(encoding="utf-8")
+    reference = Path(__file__).parent.parent / "benchmarks" / "reference" / "002.clean.txt"
+    ref_text = reference.read_text(encoding="utf-8")
     spec = ReferenceSpec(ref_text, "002.clean.txt")
     page, docs = clean_to_page(tmp_path, [str(seed_path("002"))], reference=spec)
     beads = docs[0]["reference"]["beads"]

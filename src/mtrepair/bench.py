@@ -11,7 +11,9 @@ speed and memory of each operation in its own fresh process next to its peer.
 
 Parts (``PARTS``): ``detect`` and ``repair`` (one ``clean`` of the garble set
 serves both), ``align``, ``qe``, ``speed``, ``realworld`` (``bench_realworld``: recall
-per damage kind and language on the committed multilingual corpus). Each writes ``suite_<part>.json`` to
+per damage kind and language on the committed multilingual corpus), ``reference``
+(``bench_reference``: seed 002's meaning errors against a faithful clean version;
+``bench_divergence``: the divergence score on MLQE-PE et-en multiref). Each writes ``suite_<part>.json`` to
 the output folder; the run ends with ``report.md`` and ``suite_<part>.png``.
 The ``benchmarks/`` folder lives in the repository, not in the installed package:
 the suite needs an editable install (or ``benchmarks=`` pointing at a checkout).
@@ -43,7 +45,7 @@ from typing import Any
 from mtrepair.errors import ConfigError, InputError
 from mtrepair.markdown import md_cell
 
-PARTS: tuple[str, ...] = ("detect", "repair", "align", "qe", "speed", "realworld")
+PARTS: tuple[str, ...] = ("detect", "repair", "align", "qe", "speed", "realworld", "reference")
 MB = 1_000_000
 ALIGN_BACKENDS = ("lexical", "minilm", "use-multilingual", "e5")
 QE_MODELS = ("e5", "use-multilingual")
@@ -501,6 +503,34 @@ def part_realworld(opts: Options) -> dict[str, Any]:
     return result
 
 
+def part_reference(opts: Options) -> dict[str, Any]:
+    """bench_reference and bench_divergence: meaning errors found against a faithful clean version.
+
+    Seed 002 against ``benchmarks/reference/002.clean.txt`` (the ten errors issue
+    17 lists, false alarms on name spellings and structure lines), and, when the
+    MLQE-PE et-en multiref data is there, the divergence score's correlation with
+    DA next to sentence chrF and the false alarms between two human references.
+    """
+    bench_reference = load_module(opts.benchmarks, "bench_reference")
+    if bench_reference is None:
+        return {"skipped": "benchmarks/bench_reference.py is not there"}
+    result: dict[str, Any] = {"seed_002": bench_reference.run()}
+    seed = result["seed_002"]
+    variants, structure = seed["false_alarms_on_name_variants"], seed["false_alarms_on_structure_lines"]
+    lines = [
+        f"Seed 002 against its faithful reference: **{seed['found']} of {seed['errors']}** meaning errors "
+        f"reported at their words; false alarms on name spellings: {len(variants)}, "
+        f"on structure lines: {len(structure)}."
+    ]
+    bench_divergence = load_module(opts.benchmarks, "bench_divergence")
+    multiref = opts.data / "et-en-multiref"
+    if bench_divergence is not None and (multiref / "mt.en").is_file() and not opts.quick:
+        result["et_en_multiref"] = bench_divergence.run(multiref)
+        lines += ["", bench_divergence.markdown(result["et_en_multiref"])]
+    result["markdown"] = "\n".join(lines)
+    return result
+
+
 def part_speed(opts: Options, workdir: Path) -> dict[str, Any]:
     """Every operation next to its peer, each in a fresh process: MB/s, peak RSS, ratios."""
     make_corpus = _required(opts.benchmarks, "make_corpus")
@@ -667,6 +697,9 @@ def render_report(run: dict[str, Any], results: dict[str, dict[str, Any]], plots
         lines += _report_qe(results["qe"], plots.get("qe"))
     if "realworld" in results and "markdown" in results["realworld"]:
         lines += ["## Real-world damage (`benchmarks/realworld/`)", "", results["realworld"]["markdown"], ""]
+    if "reference" in results and "markdown" in results["reference"]:
+        section = "## Against a clean version (`clean --reference`)"
+        lines += [section, "", results["reference"]["markdown"], ""]
     if "speed" in results:
         lines += _report_speed(results["speed"], plots.get("speed"))
     lines += [
@@ -674,7 +707,7 @@ def render_report(run: dict[str, Any], results: dict[str, dict[str, Any]], plots
         "",
         "- Meaning errors (agent and patient swapped, `the sirens shouted`) and term mistranslations "
         "are not injected: no rule can see them without a clean version (`clean --reference` aligns "
-        "with one; its mismatch report is not scored here).",
+        "with one; the `reference` part scores its report on seed 002).",
         "- Headings and bylines that must stay are covered only as part of the clean text (any "
         "finding on them counts against precision), not as a separately scored set.",
         "- The clean text is not perfectly clean: MLQE-PE post-edits carry some real damage (doubled "
@@ -1164,6 +1197,8 @@ def run_bench(
             todo.append(("qe", lambda: results.__setitem__("qe", part_qe(opts, workdir))))
         if "realworld" in opts.parts:
             todo.append(("realworld", lambda: results.__setitem__("realworld", part_realworld(opts))))
+        if "reference" in opts.parts:
+            todo.append(("reference", lambda: results.__setitem__("reference", part_reference(opts))))
         if "speed" in opts.parts:
             todo.append(("speed", lambda: results.__setitem__("speed", part_speed(opts, workdir))))
         for label, step in todo:

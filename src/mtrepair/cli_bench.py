@@ -25,7 +25,10 @@ def bench(
         bool, typer.Option("--quick", help="Tiny sizes (seconds): a smoke test, not figures to quote.")
     ] = False,
     parts: Annotated[
-        str, typer.Option("--parts", help="Comma-separated: detect,repair,align,qe,speed,realworld (or all).")
+        str,
+        typer.Option(
+            "--parts", help="Comma-separated: detect,repair,align,qe,speed,realworld,reference (or all)."
+        ),
     ] = "all",
     seed: Annotated[int, typer.Option("--seed", help="Random seed of every generated input.")] = 0,
     out: Annotated[
