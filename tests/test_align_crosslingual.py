@@ -331,7 +331,8 @@ def test_cli_rejects_a_bad_skip_in_one_line(runner: CliRunner, de_fr: tuple[str,
 def test_cli_skip_and_max_bead_defaults(runner: CliRunner, tmp_path: Path) -> None:
     seed = seed_path("002")
     golden = GOLDEN / f"{seed.stem}.clean.txt"
-    args = [str(seed), str(golden), "--format", "json"]
+    # --raw: the seed's sentences torn at "U.S." stay apart, so beads of 3+ units appear.
+    args = [str(seed), str(golden), "--format", "json", "--raw"]
 
     def beads(*extra: str) -> list[dict[str, list[int]]]:
         code, out, err = _run(runner, *args, *extra)
@@ -343,8 +344,12 @@ def test_cli_skip_and_max_bead_defaults(runner: CliRunner, tmp_path: Path) -> No
     assert default == beads("--max-bead", "4", "--skip", str(DEFAULT_SKIP))  # the floor, here
     assert max(len(b["garbled"]) for b in beads("--max-bead", "2")) == 2
     assert max(len(b["garbled"]) for b in beads("--min-score", "0.2")) <= 2  # comparable: 2
-    assert beads("--skip", "5") != default  # a given skip is used: nothing left out
-    assert all(b["garbled"] and b["clean"] for b in beads("--skip", "5"))
+    # A given skip is used: a tiny one leaves more units unaligned (structure lines, always
+    # apart, are the same in both runs).
+    def unaligned(found: list[dict[str, list[int]]]) -> int:
+        return sum(1 for b in found if not (b["garbled"] and b["clean"]))
+
+    assert unaligned(beads("--skip", "0.01")) > unaligned(default)
 
 
 # --- one real model, when installed ------------------------------------------------------------

@@ -183,3 +183,26 @@ def test_across_languages_numbers_names_and_negation_are_compared(
         assert found == [], [d.describe() for d in found]
     else:
         assert [d.why for d in found] == [expected], [d.describe() for d in found]
+
+
+def test_align_text_shows_each_beads_divergences_and_keeps_structure_apart() -> None:
+    res = CliRunner().invoke(app, ["align", str(seed_path("002")), str(REFERENCE)])
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "~ substitution (content word): 'shouted' where the reference has 'blared'" in out
+    assert "~ roles (active and passive voice flipped)" in out
+    # The caption and the byline are structure lines: never merged into a sentence's bead.
+    for line in out.splitlines():
+        if "Smoke is seen" in line or "By Ahmed Rasheed" in line:
+            assert "(structure line, not aligned)" in line
+
+
+def test_align_segments_scraped_text_as_clean_repairs_it() -> None:
+    repaired = CliRunner().invoke(app, ["align", str(seed_path("002")), str(REFERENCE), "--format", "json"])
+    raw = CliRunner().invoke(
+        app, ["align", str(seed_path("002")), str(REFERENCE), "--format", "json", "--raw"]
+    )
+    assert repaired.exit_code == raw.exit_code == 0
+    longest = max(len(b["garbled"]) for b in json.loads(repaired.stdout))
+    # Repaired first, the lead torn at "U.S." is whole again: no bead of three fragments.
+    assert longest <= 2 < max(len(b["garbled"]) for b in json.loads(raw.stdout))

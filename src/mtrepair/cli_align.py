@@ -65,13 +65,32 @@ def _tsv(beads: list[Bead], g: list[Unit], c: list[Unit]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def _text(beads: list[Bead], g: list[Unit], c: list[Unit], width: int) -> str:
-    """Side by side: garbled on the left, clean on the right, one block per bead."""
+def _text(
+    beads: list[Bead],
+    g: list[Unit],
+    c: list[Unit],
+    width: int,
+    langs: tuple[str, str] = ("en", "en"),
+    structure: frozenset[tuple[str, int]] = frozenset(),
+) -> str:
+    """Side by side: garbled on the left, clean on the right, one block per bead.
+
+    Under each aligned bead, its meaning-bearing word-level divergences, one per
+    line (``~ substitution (content word): 'shouted' where the reference has
+    'blared'``): what ``clean --reference`` flags, so the two commands agree.
+    """
+    from mtrepair.align.reference import divergences
+
     col = max(20, (width - 22) // 2)
     out = [f"{'garbled':<{col + 8}}  score  {'clean'}", "-" * min(width, 2 * col + 22)]
     for b in beads:
-        left = textwrap.wrap(" ".join(_flat(g[i].text) for i in b.garbled), col) or ["(none: lost)"]
-        right = textwrap.wrap(" ".join(_flat(c[j].text) for j in b.clean), col) or ["(none: inserted)"]
+        apart = any(("g", i) in structure for i in b.garbled) or any(("c", j) in structure for j in b.clean)
+        left = textwrap.wrap(" ".join(_flat(g[i].text) for i in b.garbled), col) or [
+            "(structure line, not aligned)" if apart else "(none: lost)"
+        ]
+        right = textwrap.wrap(" ".join(_flat(c[j].text) for j in b.clean), col) or [
+            "(structure line, not aligned)" if apart else "(none: inserted)"
+        ]
         score = f"{b.score:.2f}" if b.garbled and b.clean else " -- "
         for k in range(max(len(left), len(right))):
             gl = left[k] if k < len(left) else ""
@@ -80,6 +99,15 @@ def _text(beads: list[Bead], g: list[Unit], c: list[Unit], width: int) -> str:
             cid = _ids(b.clean) if k == 0 else ""
             mid = score if k == 0 else ""
             out.append(f"{gid:>6}  {gl:<{col}}  {mid:^5}  {cid:>6}  {cl}".rstrip())
+        if b.garbled and b.clean:
+            g_text = " ".join(_flat(g[i].text) for i in b.garbled)
+            c_text = " ".join(_flat(c[j].text) for j in b.clean)
+            for d in divergences(g_text, c_text, langs[0], langs[1]):
+                out.extend(
+                    textwrap.wrap(
+                        d.describe(), width - 8, initial_indent="        ~ ", subsequent_indent="          "
+                    )
+                )
         out.append("")
     linked = sum(1 for b in beads if b.garbled and b.clean)
     inserted = sum(len(b.garbled) for b in beads if not b.clean)
@@ -168,6 +196,13 @@ def align(
     lang: Annotated[str, typer.Option("--lang", help="Language of GARBLED for segmentation.")] = "auto",
     clean_lang: Annotated[str, typer.Option("--clean-lang", help="Language of CLEAN.")] = "auto",
     encoding: Annotated[str, typer.Option("--encoding", help="Encoding of both inputs.")] = "utf-8",
+    repair: Annotated[
+        bool,
+        typer.Option(
+            "--repair/--raw",
+            help="With --units sentences: segment the texts as clean repairs them (default), or as given.",
+        ),
+    ] = True,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
@@ -176,6 +211,7 @@ def align(
     from mtrepair.align.backends import choose_backend
     from mtrepair.align.core import align as align_units
     from mtrepair.align.gold import format_json, read_gold, score_alignment
+    from mtrepair.align.reference import prose_units, with_structure
     from mtrepair.align.units import MODES, units
     from mtrepair.langdata import guess_language
 
@@ -191,6 +227,14 @@ def align(
         g_text, c_text = _read_one(garbled, encoding), _read_one(clean, encoding)
         g_lang = guess_language(g_text) if lang == "auto" else lang
         c_lang = guess_language(c_text) if clean_lang == "auto" else clean_lang
+        if repair and units_mode == "sentences":
+            # Scraped text breaks sentences at "U.S." and wraps lines: cut into
+            # sentences as `clean` leaves them, so a broken line is no bead of its own.
+            from mtrepair.config import Config
+            from mtrepair.pipeline import clean_text
+
+            g_text = clean_text(g_text, Config(lang=g_lang)).text
+            c_text = clean_text(c_text, Config(lang=c_lang)).text
         g_units = units(g_text, units_mode, g_lang)
         c_units = units(c_text, units_mode, c_lang)
         gold_beads = read_gold(gold) if gold is not None else None
@@ -202,21 +246,32 @@ def align(
             err.print(f"mtrepair: {level}: {choice.message}", markup=False, soft_wrap=True)
         if max_bead is None:
             max_bead = COMPARABLE_MAX_BEAD if min_score > 0 else MAX_BEAD
-        beads = align_units(
-            [u.text for u in g_units],
-            [u.text for u in c_units],
+        # Sentences of the story are aligned; headings, bylines, datelines and captions
+        # stand apart (never merged into a sentence's bead). Lines are aligned as given.
+        g_kept, c_kept = list(range(len(g_units))), list(range(len(c_units)))
+        if units_mode == "sentences":
+            g_kept, c_kept = prose_units(g_text, g_units), prose_units(c_text, c_units)
+        prose = align_units(
+            [g_units[i].text for i in g_kept],
+            [c_units[j].text for j in c_kept],
             backend=choice.backend,
             max_bead=max_bead,
             band=band,
             min_score=min_score,
             skip=skip,
         )
+        beads = with_structure(prose, g_kept, c_kept, len(g_units), len(c_units))
         if fmt == "json":
             rendered = format_json(beads)
         elif fmt == "tsv":
             rendered = _tsv(beads, g_units, c_units)
         else:
-            rendered = _text(beads, g_units, c_units, shutil.get_terminal_size((120, 24)).columns)
+            columns = shutil.get_terminal_size((120, 24)).columns
+            structure = frozenset(
+                [("g", i) for i in set(range(len(g_units))) - set(g_kept)]
+                + [("c", j) for j in set(range(len(c_units))) - set(c_kept)]
+            )
+            rendered = _text(beads, g_units, c_units, columns, (g_lang, c_lang), structure)
         protect = tuple(Path(p) for p in (garbled, clean) if p != "-")
         _write(rendered, output, protect)
         if gold_beads is not None:

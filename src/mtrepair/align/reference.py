@@ -304,7 +304,14 @@ def apply_reference(
     lang = config.lang
     g_units = units(result.text, "sentences", lang)
     c_units = units(clean_ref, "sentences", lang)
-    beads = align([u.text for u in g_units], [u.text for u in c_units], backend=backend, min_score=min_score)
+    g_kept, c_kept = prose_units(result.text, g_units), prose_units(clean_ref, c_units)
+    prose = align(
+        [g_units[i].text for i in g_kept],
+        [c_units[j].text for j in c_kept],
+        backend=backend,
+        min_score=min_score,
+    )
+    beads = with_structure(prose, g_kept, c_kept, len(g_units), len(c_units))
     policy = policy or Policy()
     share = aligned_share(beads, len(g_units))
     related_only = share < RELATED_ONLY
@@ -358,4 +365,33 @@ def summarize(result: Result, beads: list[Bead]) -> dict[str, int]:
             kind = f.message.split(" ", 1)[0].rstrip(":")
             if kind in DIVERGENCE_KINDS:
                 out[kind] += 1
+    return out
+
+
+def prose_units(text: str, units: list[Unit]) -> list[int]:
+    """Indexes of the units that are sentences of the story, not structure lines (see structure_line)."""
+    return [k for k, u in enumerate(units) if not structure_line(text, u.start, u.end)]
+
+
+def with_structure(beads: list[Bead], g_kept: list[int], c_kept: list[int], n_g: int, n_c: int) -> list[Bead]:
+    """Beads over all units, from beads over the kept (prose) units only.
+
+    Structure lines (headings, bylines, datelines, captions) are left out of the
+    alignment, so a caption is never merged into a sentence's bead; they come
+    back here as beads of their own with no counterpart, in text order, and the
+    report leaves them out of "inserted" and "lost".
+    """
+    g_rest = sorted(set(range(n_g)) - set(g_kept))
+    c_rest = sorted(set(range(n_c)) - set(c_kept))
+    out: list[Bead] = []
+    for bead in beads:
+        g_ids = tuple(g_kept[i] for i in bead.garbled)
+        c_ids = tuple(c_kept[j] for j in bead.clean)
+        while g_rest and g_ids and g_rest[0] < g_ids[0]:
+            out.append(Bead((g_rest.pop(0),), (), 0.0))
+        while c_rest and c_ids and c_rest[0] < c_ids[0]:
+            out.append(Bead((), (c_rest.pop(0),), 0.0))
+        out.append(Bead(g_ids, c_ids, bead.score))
+    out += [Bead((i,), (), 0.0) for i in g_rest]
+    out += [Bead((), (j,), 0.0) for j in c_rest]
     return out
