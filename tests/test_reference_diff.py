@@ -206,3 +206,33 @@ def test_align_segments_scraped_text_as_clean_repairs_it() -> None:
     longest = max(len(b["garbled"]) for b in json.loads(repaired.stdout))
     # Repaired first, the lead torn at "U.S." is whole again: no bead of three fragments.
     assert longest <= 2 < max(len(b["garbled"]) for b in json.loads(raw.stdout))
+
+
+def test_phrase_adoption_replaces_only_the_diverging_words(tmp_path: Path) -> None:
+    out, rep = tmp_path / "o.txt", tmp_path / "r.json"
+    res = CliRunner().invoke(
+        app,
+        [
+            "clean",
+            str(seed_path("002")),
+            "--reference",
+            str(REFERENCE),
+            "--adopt",
+            "phrases",
+            "-o",
+            str(out),
+            "--report",
+            str(rep),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    assert "Sources said the sirens blared from the embassy" in text  # one word, the rest kept
+    assert "One suffered a concussion" in text
+    (doc,) = json.loads(rep.read_text())["documents"]
+    adopted = [e for e in doc["edits"] if e["rule"] == "reference"]
+    assert adopted and all("adopted the reference's words" in e["message"] for e in adopted)
+    # The caption and byline are never touched, and undo restores the input byte for byte.
+    assert "Smoke is seen in Baghdad" in text and "By Ahmed Rasheed" in text
+    undone = CliRunner().invoke(app, ["undo", "--report", str(rep), str(out)])
+    assert undone.stdout_bytes == seed_path("002").read_bytes()

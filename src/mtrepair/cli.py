@@ -157,7 +157,10 @@ def clean(
     ] = None,
     adopt: Annotated[
         str,
-        typer.Option("--adopt", help="With --reference: none, mismatch, or below:SCORE (replace sentences)."),
+        typer.Option(
+            "--adopt",
+            help="With --reference: none, mismatch, below:SCORE (replace sentences), or phrases (words).",
+        ),
     ] = "none",
     force_adopt: Annotated[
         bool,
@@ -299,7 +302,7 @@ def reference_line(counts: Mapping[str, int]) -> str:
     labels = {"roles": "who-did-what"}
     kinds = ", ".join(f"{counts.get(k, 0)} {labels.get(k, k)}" for k in names if counts.get(k))
     total = sum(counts.get(k, 0) for k in names)
-    adopted = f"; {plural(counts['adopted'], 'sentence')} adopted" if counts.get("adopted") else ""
+    adopted = f"; {plural(counts['adopted'], 'adoption')}" if counts.get("adopted") else ""
     return (
         f"{plural(counts.get('beads', 0), 'bead')} ({counts.get('aligned', 0)} aligned, "
         f"{counts.get('inserted', 0)} inserted, {counts.get('lost', 0)} lost); "

@@ -113,7 +113,7 @@ def _text(
     inserted = sum(len(b.garbled) for b in beads if not b.clean)
     lost = sum(len(b.clean) for b in beads if not b.garbled)
     out.append(
-        f"{len(g)} garbled and {len(c)} clean units: {linked} beads aligned, "
+        f"{len(g)} garbled and {len(c)} clean units: {linked} bead{'' if linked == 1 else 's'} aligned, "
         f"{inserted} garbled units unaligned (inserted), {lost} clean units unaligned (lost)"
     )
     return "\n".join(out) + "\n"

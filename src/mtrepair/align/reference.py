@@ -46,10 +46,12 @@ class Policy:
     on_mismatch: bool = False
     # Adopt even from a reference that looks like a related article, not a copy.
     force: bool = False
+    # Replace only the diverging words ("shouted" -> "blared"), not whole sentences.
+    phrases: bool = False
 
     @property
     def adopts(self) -> bool:
-        return self.below is not None or self.on_mismatch
+        return self.below is not None or self.on_mismatch or self.phrases
 
     @classmethod
     def parse(cls, spec: str | None, *, force: bool = False) -> Policy:
@@ -57,6 +59,8 @@ class Policy:
             return cls(force=force)
         if spec == "mismatch":
             return cls(on_mismatch=True, force=force)
+        if spec == "phrases":
+            return cls(phrases=True, force=force)
         if spec.startswith("below:"):
             try:
                 value = float(spec.split(":", 1)[1])
@@ -64,7 +68,9 @@ class Policy:
                 value = -1.0
             if 0.0 <= value <= 1.0:
                 return cls(below=value, force=force)
-        raise ConfigError(f"--adopt {spec!r}: use none, mismatch or below:SCORE with SCORE in [0, 1]")
+        raise ConfigError(
+            f"--adopt {spec!r}: use none, mismatch, phrases or below:SCORE with SCORE in [0, 1]"
+        )
 
 
 # Under this share of the garbled sentences aligned, the reference is a related article.
@@ -159,6 +165,44 @@ def divergences(
 def compare(garbled: str, clean: str, lang: str = "en") -> list[str]:
     """Human-readable meaning-bearing differences of two aligned sentences (empty: none seen)."""
     return [d.describe() for d in divergences(garbled, clean, lang)]
+
+
+def _phrase_edits(
+    sentence: str, start: int, found: list[Divergence], ref: str, score: float
+) -> list[Finding]:
+    """Word-level adoption: each substitution's garbled words become the reference's, and an
+    omission's words are put back where they belong.
+
+    Insertions stay (the garbled copy may know something the reference left
+    out: deleting it is no repair), and so do role flips and swaps, which are a
+    whole sentence's matter: they remain flags for a reviewer.
+    """
+    out = []
+    for d in found:
+        if d.kind == "substitution" and d.clean_words:
+            a, b = d.garbled
+            replacement = d.clean_words
+        elif d.kind == "omission" and d.clean_words:
+            a = b = d.garbled[0]
+            before = sentence[a - 1 : a] if a else ""
+            replacement = (" " if before and not before.isspace() else "") + d.clean_words
+            if a < len(sentence) and sentence[a].isalnum():
+                replacement += " "
+        else:
+            continue
+        out.append(
+            Finding(
+                RULE,
+                start + a,
+                start + b,
+                sentence[a:b],
+                replacement,
+                f"{d.describe()}: adopted the reference's words (bead {ref}, score {score:.2f})",
+                round(score, 4),
+                ref,
+            )
+        )
+    return out
 
 
 # A caption describes a picture: "Smoke is seen…", "Protesters gather…" (seen, pictured, shown).
@@ -263,7 +307,9 @@ def review(
             and not structure_line(garbled, start, end)
             and not any(structure_line(c_units[j].text, 0, len(c_units[j].text)) for j in bead.clean)
         )
-        if adopt and safe and garbled_text != clean_text:
+        if policy.phrases and safe and (clean_lang is None or clean_lang == lang):
+            out.extend(_phrase_edits(garbled_text, start, problems, ref, bead.score))
+        elif adopt and safe and garbled_text != clean_text:
             out.append(
                 Finding(
                     RULE,
