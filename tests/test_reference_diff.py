@@ -236,3 +236,26 @@ def test_phrase_adoption_replaces_only_the_diverging_words(tmp_path: Path) -> No
     assert "Smoke is seen in Baghdad" in text and "By Ahmed Rasheed" in text
     undone = CliRunner().invoke(app, ["undo", "--report", str(rep), str(out)])
     assert undone.stdout_bytes == seed_path("002").read_bytes()
+
+
+def test_a_reference_in_another_language_is_said_so_with_the_lexical_backend(tmp_path: Path) -> None:
+    garbled = tmp_path / "fr.txt"
+    garbled.write_text(
+        "Trois roquettes ont frappé la base américaine lundi. Personne n'a été blessé, selon les "
+        "responsables.\n\nLe ministère a condamné l'attaque.\n",
+        encoding="utf-8",
+    )
+    reference = tmp_path / "en.txt"
+    reference.write_text(
+        "Four rockets hit the US base on Monday. Nobody was hurt, officials said.\n\n"
+        "The ministry condemned the attack.\n",
+        encoding="utf-8",
+    )
+    rep = tmp_path / "r.json"
+    res = CliRunner().invoke(
+        app,
+        ["clean", str(garbled), "--reference", str(reference), "--model", "lexical", "--report", str(rep)],
+    )
+    assert res.exit_code == 0, res.output
+    (doc,) = json.loads(rep.read_text())["documents"]
+    assert any("cannot pair sentences across languages" in f["message"] for f in doc["flags"])

@@ -169,8 +169,13 @@ def clean(
         ),
     ] = False,
     model: Annotated[
-        str, typer.Option("--model", help="With --reference: similarity backend (see align).")
-    ] = "lexical",
+        str | None,
+        typer.Option(
+            "--model",
+            help="With --reference: similarity backend (see align); default lexical, or e5 when --lang "
+            "and the reference's language differ.",
+        ),
+    ] = None,
     model_path: Annotated[
         Path | None, typer.Option("--model-path", help="Local model for --model hf.")
     ] = None,
@@ -240,7 +245,7 @@ def clean(
         config = config.with_repeated_lines(
             min_docs=repeated_min_docs, share=repeated_share, enabled=repeated_lines
         )
-        spec = _reference(reference, adopt, model, model_path, min_score, encoding, force_adopt)
+        spec = _reference(reference, adopt, model, model_path, min_score, encoding, force_adopt, lang)
         summary = _with_progress(
             log_every,
             lambda cb: clean_corpus(
@@ -313,11 +318,12 @@ def reference_line(counts: Mapping[str, int]) -> str:
 def _reference(
     path: Path | None,
     adopt: str,
-    model: str,
+    model: str | None,
     model_path: Path | None,
     min_score: float,
     encoding: str,
     force_adopt: bool = False,
+    lang: str = "auto",
 ) -> Any:
     """The reference document and how to compare with it (None without --reference)."""
     from mtrepair.align.reference import Policy
@@ -329,13 +335,20 @@ def _reference(
         if adopt != "none":
             raise ConfigError("--adopt needs --reference CLEAN_PATH")
         return None
-    from mtrepair.align.backends import get_backend
+    from mtrepair.align.backends import choose_backend
     from mtrepair.corpus import ReferenceSpec
+    from mtrepair.langdata import guess_language
 
     docs = list(read_documents([str(path)], encoding=encoding))
     if len(docs) != 1:
         raise ConfigError(f"{path}: --reference takes one document, found {len(docs)}")
-    return ReferenceSpec(docs[0].text, str(path), get_backend(model, model_path), min_score, policy)
+    # The copies' language is known only when --lang names it; with auto, each
+    # document's report says when the two languages differ.
+    ref_lang = guess_language(docs[0].text)
+    choice = choose_backend(model, model_path, ref_lang if lang == "auto" else lang, ref_lang)
+    if choice.message:
+        err.print(f"mtrepair: {'warning: ' if choice.warning else ''}{choice.message}", markup=False)
+    return ReferenceSpec(docs[0].text, str(path), choice.backend, min_score, policy)
 
 
 @app.command()

@@ -366,6 +366,23 @@ def apply_reference(
         policy = Policy()  # a related article, not a copy: flag, never replace
     g_lang, c_lang = Document(result.text, lang).lang, Document(clean_ref, "auto").lang
     found = review(result.text, g_units, c_units, beads, policy=policy, lang=g_lang, clean_lang=c_lang)
+    lexical = backend is None or getattr(backend, "name", "") == "lexical"
+    if g_lang != c_lang and lexical:
+        found.insert(
+            0,
+            Finding(
+                RULE,
+                0,
+                0,
+                "",
+                None,
+                f"the reference reads as {c_lang} and this text as {g_lang}: the lexical backend cannot "
+                "pair sentences across languages (use --model e5); only numbers, names and negation "
+                "are compared across languages",
+                0.9,
+                None,
+            ),
+        )
     if related_only:
         found.insert(
             0,
