@@ -259,3 +259,19 @@ def test_a_reference_in_another_language_is_said_so_with_the_lexical_backend(tmp
     assert res.exit_code == 0, res.output
     (doc,) = json.loads(rep.read_text())["documents"]
     assert any("cannot pair sentences across languages" in f["message"] for f in doc["flags"])
+
+
+def test_across_scripts_glossary_terms_and_number_words_are_compared() -> None:
+    from mtrepair.align.reference import glossary_mentions
+    from mtrepair.config import Config
+    from mtrepair.glossary import default_paths
+
+    mentions = glossary_mentions(Config().with_glossary(default_paths()))
+    clean = "Three rockets hit Ain al-Asad air base on Monday."
+    same = "سقطت ثلاثة صواريخ على قاعدة عين الأسد يوم الاثنين."
+    assert divergences(same, clean, "ar", "en", mentions) == []  # the term by its entry, three is three
+    other = "سقطت أربعة صواريخ على قاعدة عين الأسد يوم الاثنين."
+    assert [d.why for d in divergences(other, clean, "ar", "en", mentions)] == ["number"]
+    elsewhere = "Three rockets hit the Erbil air base on Monday."
+    found = divergences(same, elsewhere, "ar", "en", mentions)
+    assert {d.why for d in found} == {"name"} and any("عين الأسد" in d.garbled_words for d in found)

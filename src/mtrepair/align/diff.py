@@ -37,7 +37,7 @@ aligner's beads are still right, but this comparison is not run (see
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -84,8 +84,13 @@ _OTHER_NUMBER_WORDS: dict[str, dict[str, int]] = {
         "es": "uno dos tres cuatro cinco seis siete ocho nueve diez doce veinte cien",
         "it": "uno due tre quattro cinque sei sette otto nove dieci dodici venti cento",
         "pt": "um dois três quatro cinco seis sete oito nove dez doze vinte cem",
+        "ru": "один два три четыре пять шесть семь восемь девять десять двенадцать двадцать сто",
+        "ar": "واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة اثنا عشرون مئة",
     }.items()
 }
+# Arabic counts agree with the noun: the other form of each number word, and the oblique "two".
+_ARABIC_AGREEMENT = "واحدة اثنين ثلاث أربع خمس ست سبع ثماني تسع عشر"
+_OTHER_NUMBER_WORDS["ar"].update(dict(zip(_ARABIC_AGREEMENT.split(), range(1, 11), strict=True)))
 # Negation words, by language (an English contraction's "n't" is its own token key).
 NEGATIONS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split())
@@ -491,7 +496,13 @@ def _voice_flip(garbled: str, clean: str) -> Divergence | None:
 _FRAMING = frozenset({"ne", "n"})
 
 
-def cross_compare(garbled: str, clean: str, g_lang: str, c_lang: str) -> list[Divergence]:
+# The glossary entries a text mentions, each with its span: (entry id, start, end).
+Mentions = Callable[[str, str], list[tuple[str, int, int]]]
+
+
+def cross_compare(
+    garbled: str, clean: str, g_lang: str, c_lang: str, mentions: Mentions | None = None
+) -> list[Divergence]:
     """What can be compared across two languages: numbers, names and negation.
 
     Word order, synonyms and function words do not carry over between languages,
@@ -500,7 +511,12 @@ def cross_compare(garbled: str, clean: str, g_lang: str, c_lang: str) -> list[Di
     negation (each language's list), and names (capitalised words that are no
     stopword and not the first word) with no counterpart spelled alike on the
     other side (``Bagdad`` / ``Baghdad`` is alike; a name translated,
-    ``Allemagne`` / ``Germany``, is reported, a known limit).
+    ``Allemagne`` / ``Germany``, is reported, a known limit). With the glossary
+    (``mentions``), a term is compared by its entry whatever its spelling in
+    each language (``عين الأسد`` / ``Ain al-Asad``): an entry on one side only is
+    a divergence, and the names inside entries both sides mention are not
+    compared again. Names are compared by spelling only when both sides are
+    written in a script with capitals.
     """
     g, c = tokens(garbled, g_lang), tokens(clean, c_lang)
     out: list[Divergence] = []
@@ -533,7 +549,19 @@ def cross_compare(garbled: str, clean: str, g_lang: str, c_lang: str) -> list[Di
                 "negation",
             )
         )
-    g_names, c_names = _names(g, g_lang), _names(c, c_lang)
+    g_seen = mentions(garbled, g_lang) if mentions else []
+    c_seen = mentions(clean, c_lang) if mentions else []
+    g_ids, c_ids = {m[0] for m in g_seen}, {m[0] for m in c_seen}
+    for entry, a, b in g_seen:
+        if entry not in c_ids:
+            out.append(Divergence("insertion", (a, b), (0, 0), garbled[a:b], "", "meaning", "name"))
+    for entry, a, b in c_seen:
+        if entry not in g_ids:
+            out.append(Divergence("omission", (0, 0), (a, b), "", clean[a:b], "meaning", "name"))
+    if not (_cased(garbled) and _cased(clean)):
+        return out
+    g_names = [t for t in _names(g, g_lang) if not _inside(t, g_seen)]
+    c_names = [t for t in _names(c, c_lang) if not _inside(t, c_seen)]
     for side, names, others in (("garbled", g_names, c_names), ("clean", c_names, g_names)):
         for t in names:
             if any(same(t, o) or _variant(t, o) for o in others):
@@ -543,6 +571,15 @@ def cross_compare(garbled: str, clean: str, g_lang: str, c_lang: str) -> list[Di
             else:
                 out.append(Divergence("omission", (0, 0), (t.start, t.end), "", t.text, "meaning", "name"))
     return out
+
+
+def _cased(text: str) -> bool:
+    """Written in a script with capitals (Latin, Cyrillic, Greek…): names can be told by them."""
+    return any(ch.isupper() for ch in text)
+
+
+def _inside(t: Token, seen: list[tuple[str, int, int]]) -> bool:
+    return any(a <= t.start and t.end <= b for _, a, b in seen)
 
 
 def _names(words: Sequence[Token], lang: str) -> list[Token]:

@@ -142,7 +142,11 @@ def _swapped_roles(garbled: str, clean: str) -> str | None:
 
 
 def divergences(
-    garbled: str, clean: str, lang: str = "en", clean_lang: str | None = None
+    garbled: str,
+    clean: str,
+    lang: str = "en",
+    clean_lang: str | None = None,
+    mentions: diff.Mentions | None = None,
 ) -> list[Divergence]:
     """The meaning-bearing divergences of two aligned sentences (:mod:`mtrepair.align.diff`).
 
@@ -154,7 +158,7 @@ def divergences(
     synonyms and roles are monolingual checks.
     """
     if clean_lang is not None and clean_lang != lang:
-        return diff.cross_compare(garbled, clean, lang, clean_lang)
+        return diff.cross_compare(garbled, clean, lang, clean_lang, mentions)
     found = [d for d in diff.compare(garbled, clean, lang) if d.weight == "meaning"]
     swap = _swapped_roles(garbled, clean)
     if swap and not any(d.kind == "roles" for d in found):
@@ -241,6 +245,7 @@ def review(
     policy: Policy,
     lang: str = "en",
     clean_lang: str | None = None,
+    mentions: diff.Mentions | None = None,
 ) -> list[Finding]:
     """Flags and adoption edits for ``garbled``, located by its units' spans."""
     out: list[Finding] = []
@@ -284,7 +289,7 @@ def review(
             )
             continue
         garbled_text = garbled[start:end]
-        problems = divergences(garbled_text, clean_text, lang, clean_lang)
+        problems = divergences(garbled_text, clean_text, lang, clean_lang, mentions)
         for d in problems:
             # The garbled words of the divergence (an omission points between two words).
             out.append(
@@ -365,7 +370,16 @@ def apply_reference(
     if refused:
         policy = Policy()  # a related article, not a copy: flag, never replace
     g_lang, c_lang = Document(result.text, lang).lang, Document(clean_ref, "auto").lang
-    found = review(result.text, g_units, c_units, beads, policy=policy, lang=g_lang, clean_lang=c_lang)
+    found = review(
+        result.text,
+        g_units,
+        c_units,
+        beads,
+        policy=policy,
+        lang=g_lang,
+        clean_lang=c_lang,
+        mentions=glossary_mentions(config),
+    )
     lexical = backend is None or getattr(backend, "name", "") == "lexical"
     if g_lang != c_lang and lexical:
         found.insert(
@@ -429,6 +443,18 @@ def summarize(result: Result, beads: list[Bead]) -> dict[str, int]:
             if kind in DIVERGENCE_KINDS:
                 out[kind] += 1
     return out
+
+
+def glossary_mentions(config: Config) -> diff.Mentions | None:
+    """The glossary entries a text mentions in its language (None without a glossary)."""
+    terms = config.terms
+    if terms is None:
+        return None
+
+    def mentions(text: str, lang: str) -> list[tuple[str, int, int]]:
+        return [(entry.id, start, end) for entry, start, end in terms.occurrences(text, lang)]
+
+    return mentions
 
 
 def prose_units(text: str, units: list[Unit]) -> list[int]:
