@@ -305,14 +305,15 @@ def review(
                 )
             )
         adopt = (policy.below is not None and bead.score < policy.below) or (policy.on_mismatch and problems)
-        # Never a heading, byline, dateline or caption for a sentence (or back), and
-        # only where the pairing is certain.
+        # Never a heading, byline, dateline or caption for a sentence (or back), never
+        # a sentence of another language, and only where the pairing is certain.
         safe = (
-            certain(beads, k)
+            (clean_lang is None or clean_lang == lang)
+            and certain(beads, k)
             and not structure_line(garbled, start, end)
             and not any(structure_line(c_units[j].text, 0, len(c_units[j].text)) for j in bead.clean)
         )
-        if policy.phrases and safe and (clean_lang is None or clean_lang == lang):
+        if policy.phrases and safe:
             out.extend(_phrase_edits(garbled_text, start, problems, ref, bead.score))
         elif adopt and safe and garbled_text != clean_text:
             out.append(
