@@ -275,3 +275,17 @@ def test_across_scripts_glossary_terms_and_number_words_are_compared() -> None:
     elsewhere = "Three rockets hit the Erbil air base on Monday."
     found = divergences(same, elsewhere, "ar", "en", mentions)
     assert {d.why for d in found} == {"name"} and any("عين الأسد" in d.garbled_words for d in found)
+
+
+def test_nothing_is_adopted_from_a_reference_in_another_language() -> None:
+    from mtrepair.align import Bead
+    from mtrepair.align.reference import Policy, review
+    from mtrepair.align.units import units
+
+    garbled = "Quatre roquettes ont frappé la base lundi."
+    clean = "Three rockets hit the base on Monday."
+    g_units, c_units = units(garbled, "sentences", "fr"), units(clean, "sentences", "en")
+    beads = [Bead((0,), (0,), 0.9)]
+    for policy in (Policy(on_mismatch=True), Policy(below=1.0), Policy(phrases=True)):
+        found = review(garbled, g_units, c_units, beads, policy=policy, lang="fr", clean_lang="en")
+        assert found and all(f.replacement is None for f in found)  # the number flag, no edit
