@@ -37,6 +37,7 @@ from mtrepair.align.core import align
 from mtrepair.align.units import units
 from mtrepair.cli import app
 from mtrepair.config import Config
+from mtrepair.langdata import guess_language
 from mtrepair.pipeline import clean_text, detect_text
 from mtrepair.registry import RULES
 
@@ -132,10 +133,15 @@ def test_align_cli_json_covers_every_sentence_once_in_order(case: dict[str, obje
         garbled, clean = Path(tmp) / "g.txt", Path(tmp) / "c.txt"
         garbled.write_text(str(case["garbled"]) or " ", encoding="utf-8", newline="")
         clean.write_text(str(case["clean"]) or " ", encoding="utf-8", newline="")
-        result = CliRunner().invoke(app, ["align", str(garbled), str(clean), "--format", "json"])
-        assert result.exit_code == 0, result.output
-        beads = json.loads(result.stdout)
-        n = len(units(garbled.read_bytes().decode("utf-8")))
-        m = len(units(clean.read_bytes().decode("utf-8")))
-    assert [i for b in beads for i in b["garbled"]] == list(range(n))
-    assert [j for b in beads for j in b["clean"]] == list(range(m))
+        texts = [p.read_bytes().decode("utf-8") for p in (garbled, clean)]
+        # --raw: the units of the files as given; by default, of the texts as clean repairs them.
+        for extra, (g_text, c_text) in (
+            (["--raw"], texts),
+            ([], [clean_text(t, Config(lang=guess_language(t))).text for t in texts]),
+        ):
+            result = CliRunner().invoke(app, ["align", str(garbled), str(clean), "--format", "json", *extra])
+            assert result.exit_code == 0, result.output
+            beads = json.loads(result.stdout)
+            n, m = len(units(g_text)), len(units(c_text))
+            assert [i for b in beads for i in b["garbled"]] == list(range(n))
+            assert [j for b in beads for j in b["clean"]] == list(range(m))
