@@ -81,6 +81,14 @@ def qe(
             "--lm-weight", help="Add W * lm_z (within-file z of surprisal) to the score; not fitted."
         ),
     ] = 0.0,
+    learned: Annotated[
+        bool,
+        typer.Option(
+            "--learned",
+            help="Without --src: score with the model learned from MLQE-PE post-edits (issue 18), "
+            "with per-word P(BAD) in the JSON.",
+        ),
+    ] = False,
 ) -> None:
     """Score each line 0 (clean) to 1 (garbled): estimated share of words to post-edit (HTER)."""
     from mtrepair import qe as estimation
@@ -92,6 +100,11 @@ def qe(
             raise ConfigError("--src-lang describes --src; pass --src FILE too")
         if src is not None and src_lang is None:
             raise ConfigError("--src needs --src-lang (the source language, e.g. ro)")
+        if learned:
+            if src is not None or lm is not None:
+                raise ConfigError("--learned scores the translation alone: drop --src and --lm")
+            _learned(_lines(mt, encoding), fmt)
+            return
         name = estimation.combination(src is not None, model)
         mt_lang = _lang(lang, "--lang")
         s_lang = _lang(src_lang, "--src-lang") if src_lang is not None else None
@@ -122,6 +135,46 @@ def qe(
             if not math.isnan(z):  # with --lm: the LM's view, whether or not it is scored
                 reasons.append(f"lm_z={z:+.2f}")
             sys.stdout.write(f"{r.line}\t{' '.join(reasons) or '-'}\t{r.score:.3f}\n")
+
+
+def _learned(mts: list[str], fmt: str) -> None:
+    """``--learned``: the no-source model of :mod:`mtrepair.qe.learned`; a blank line scores 0."""
+    from mtrepair.qe.learned import MODEL_FILE, score
+
+    keep = [i for i, t in enumerate(mts) if t.strip()]
+    scored = dict(zip(keep, score([mts[i] for i in keep]), strict=True))
+    if fmt == "json":
+        sentences: list[dict[str, Any]] = []
+        for i in range(len(mts)):
+            r = scored.get(i)
+            if r is None:
+                sentences.append({"line": i + 1, "score": 0.0, "signals": {"blank": 1.0}})
+                continue
+            sentences.append(
+                {
+                    "line": i + 1,
+                    "score": round(r.garble, 4),
+                    "p_hter_ge_0_3": round(r.p_high, 4),
+                    "reasons": [{"feature": k, "value": v, "contribution": c} for k, v, c in r.reasons],
+                    "tokens": [[t, round(p, 3)] for t, p in zip(r.tokens, r.token_bad, strict=True)],
+                }
+            )
+        doc = {
+            "model": "learned",
+            "weights": MODEL_FILE,
+            "score": "predicted HTER (share of words a post-editor changes), clipped to [0, 1]",
+            "sentences": sentences,
+        }
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    for i in range(len(mts)):
+        r = scored.get(i)
+        if r is None:
+            sys.stdout.write(f"{i + 1}\t-\t0.000\n")
+            continue
+        reasons = " ".join(f"{k}=+{c:.2f}" for k, _v, c in r.reasons) or "-"
+        sys.stdout.write(f"{i + 1}\t{reasons}\t{r.garble:.3f}\n")
 
 
 def _matcher(paths: list[Path] | None) -> Any:

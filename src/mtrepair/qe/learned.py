@@ -1,0 +1,532 @@
+"""Learned no-source quality estimation: MT English vs post-edited English (issue 18, first slice).
+
+Why: the hand-made fluency signals of :mod:`mtrepair.qe.fluency` barely tell a
+garbled sentence from its own post-edit (NMT output is fluent even when wrong).
+MLQE-PE's training split holds 35,000 English MT outputs with their human
+post-edits and word-level OK/BAD tags; what post-editors fix again and again
+(a word that is usually wrong, a collocation that only MT writes) can be
+learned from it without the source. This module is the inference half: it
+needs only numpy and the shipped file ``learned_qe.json.gz`` written by
+:mod:`mtrepair.qe.train` (``benchmarks/train_qe.py``).
+
+What the shipped file holds and how a sentence is scored:
+
+- two pruned bigram language models over lower-cased tokens (digits mapped to
+  ``0``), one of post-edited English (PE) and one of raw MT English, with
+  interpolated absolute discounting; log-probabilities are quantized. Per
+  token the log-likelihood ratio ``log P_mt − log P_pe`` says how much more an
+  MT system than a post-editor writes this word after the previous one;
+- per-word BAD rates from the MT word tags, smoothed towards the overall rate
+  so that a word seen twice does not claim 0 or 1, and the same rate for a
+  word after its previous word (for the stored bigrams), smoothed towards the
+  word's own rate;
+- two gradient-boosted tree ensembles (exported from scikit-learn to plain
+  numbers, so inference does not need scikit-learn): one predicts HTER (the
+  share of words a post-editor changes), one P(HTER ≥ 0.3);
+- a logistic model for P(BAD) per token from the BAD rate, the LLR context and
+  word rarity.
+
+Tokens are found by a regex that splits like Moses for English ("hadn't" →
+``hadn 't``, "word," → ``word ,``) but does not depend on spacing, so running
+text and MLQE-PE's Moses-tokenized lines yield the same tokens and scores.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import regex
+
+from mtrepair.qe.fluency import lexicon, sentence_signals
+
+MODEL_FILE = "learned_qe.json.gz"
+BOS, EOS, UNK = "<s>", "</s>", "<unk>"
+# A token whose bigram is this much (nats) more likely under the MT LM than the
+# PE LM counts as "strongly MT-leaning".
+STRONG_LLR = 1.0
+
+TOKEN = regex.compile(
+    r"(?i)"
+    r"\p{L}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*"  # words, inner hyphens kept (as Moses does)
+    r"|['’](?:s|t|re|ve|ll|d|m)(?![\p{L}\p{M}])"  # English clitics split off as Moses does: 't 's 're
+    r"|\d+(?:[.,]\d+)*"
+    r"|[^\s\p{L}\p{M}\d]"
+)
+_DIGIT = regex.compile(r"\d")
+# Spacing that only tokenized text has: a space before a comma or final stop, a split clitic.
+_TOKENIZED = regex.compile(r" [,.;:!?](?: |\Z)|\p{L} '(?:t|s|re|ve|ll|d|m)\b")
+
+# Signals of mtrepair.qe.fluency used as features (length is replaced by token count).
+FLUENCY_FEATURES = (
+    "rare_word_rate",
+    "unknown_word_rate",
+    "unknown_name_rate",
+    "word_rarity",
+    "unseen_bigram_rate",
+    "bigram_surprisal",
+    "repetition",
+    "no_verb",
+    "lowercase_start",
+    "no_final_punct",
+    "odd_punctuation",
+    "foreign_script",
+)
+LM_FEATURES = (
+    "tokens",
+    "llr_mean",
+    "llr_max",
+    "llr_min",
+    "llr_strong_share",
+    "uni_llr_mean",
+    "uni_llr_max",
+    "pe_logprob_mean",
+    "pe_logprob_min",
+    "oov_rate",
+    "bad_rate_mean",
+    "bad_rate_max",
+    "bad_rate_top3",
+    "ctx_bad_mean",
+    "ctx_bad_max",
+    "ctx_bad_top3",
+)
+FEATURES = LM_FEATURES + FLUENCY_FEATURES
+# 0/1 flags: an absent flag (0) can route a tree towards higher HTER, but it does not
+# explain a garbled sentence to a reader, so it is not offered as a reason.
+_FLAGS = frozenset({"no_verb", "lowercase_start", "no_final_punct"})
+WORD_FEATURES = (
+    "bad_logit",
+    "ctx_bad_logit",
+    "seen_log",
+    "llr_in",
+    "llr_out",
+    "pe_logprob",
+    "zipf",
+    "is_punct",
+    "is_upper",
+    "is_oov",
+    "sentence_hter",
+)
+
+FEATURE_DESCRIPTIONS: dict[str, str] = {
+    "tokens": "log(1 + tokens)",
+    "llr_mean": "mean per-token log P_mt − log P_pe (bigram LMs of MT vs post-edited English)",
+    "llr_max": "largest per-token MT-vs-PE bigram log-likelihood ratio",
+    "llr_min": "smallest per-token MT-vs-PE bigram log-likelihood ratio",
+    "llr_strong_share": f"share of tokens whose bigram is ≥ {STRONG_LLR} nats more MT-like",
+    "uni_llr_mean": "mean per-word log P_mt − log P_pe (unigrams)",
+    "uni_llr_max": "largest per-word MT-vs-PE unigram log-likelihood ratio",
+    "pe_logprob_mean": "mean bigram log-probability under the post-edited-English LM",
+    "pe_logprob_min": "lowest bigram log-probability under the post-edited-English LM",
+    "oov_rate": "share of tokens outside the shipped vocabulary",
+    "bad_rate_mean": "mean (smoothed) rate at which post-editors tagged the sentence's words BAD",
+    "bad_rate_max": "highest word BAD rate in the sentence",
+    "bad_rate_top3": "mean of the three highest word BAD rates",
+    "ctx_bad_mean": "mean BAD rate of the words after their previous word (bigram context)",
+    "ctx_bad_max": "highest BAD rate of a word after its previous word",
+    "ctx_bad_top3": "mean of the three highest in-context BAD rates",
+}
+
+
+def tokens(text: str) -> list[str]:
+    """Surface tokens of ``text``, split like Moses but independent of spacing."""
+    return [m.group() for m in TOKEN.finditer(text)]
+
+
+def token_key(token: str) -> str:
+    """The LM key of a token: lower case, every digit ``0`` (numbers are not vocabulary)."""
+    return str(_DIGIT.sub("0", token.lower()))
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The pruned LM and BAD-rate tables (see the module docstring), in nats.
+
+    ``uni_*``, ``backoff_*``, ``bad`` and ``seen`` are indexed by :attr:`index`;
+    index 0 is ``<unk>``, 1 ``<s>``, 2 ``</s>``. ``bigram`` maps (a, b) to
+    (log P_pe, log P_mt); a pair not in it falls back to ``backoff[a] + uni[b]``.
+    ``bigram_bad`` is the BAD rate of b after a (stored pairs only).
+    """
+
+    index: Mapping[str, int]
+    uni_pe: np.ndarray
+    uni_mt: np.ndarray
+    backoff_pe: np.ndarray
+    backoff_mt: np.ndarray
+    bad: np.ndarray
+    seen: np.ndarray
+    bigram: Mapping[tuple[int, int], tuple[float, float]]
+    bigram_bad: Mapping[tuple[int, int], float]
+
+    def ids(self, toks: Sequence[str]) -> list[int]:
+        """Vocabulary ids of the tokens (0 for out-of-vocabulary)."""
+        return [self.index.get(token_key(t), 0) for t in toks]
+
+    def bigram_logprobs(self, a: int, b: int) -> tuple[float, float]:
+        """(log P_pe(b | a), log P_mt(b | a))."""
+        hit = self.bigram.get((a, b))
+        if hit is not None:
+            return hit
+        return (
+            float(self.backoff_pe[a] + self.uni_pe[b]),
+            float(self.backoff_mt[a] + self.uni_mt[b]),
+        )
+
+
+@dataclass(frozen=True)
+class Forest:
+    """A gradient-boosted tree ensemble as arrays: ``raw = init + rate · Σ trees``.
+
+    Node arrays are (trees × nodes), padded; a leaf has ``left == -1``. ``value``
+    holds every node's mean (inner nodes too), which gives per-feature
+    contributions along the path (Saabas): the change of value at each split is
+    credited to the split's feature.
+    """
+
+    init: float
+    rate: float
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    depth: int
+
+    def raw(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Raw predictions (rows) and per-feature contributions (rows × features).
+
+        ``x`` is compared in float32 as scikit-learn does, so the exported trees
+        route every row exactly as the fitted ones did.
+        """
+        x = np.asarray(x, dtype=np.float32).astype(np.float64)
+        n_rows, n_feat = x.shape
+        n_trees = self.feature.shape[0]
+        trees = np.arange(n_trees)[None, :]
+        node = np.zeros((n_rows, n_trees), dtype=np.int64)
+        contrib = np.zeros((n_rows, n_feat))
+        rows = np.arange(n_rows)[:, None].repeat(n_trees, axis=1)
+        for _ in range(self.depth):
+            left = self.left[trees, node]
+            inner = left >= 0
+            feat = np.where(inner, self.feature[trees, node], 0)
+            go_left = x[rows, feat] <= self.threshold[trees, node]
+            child = np.where(inner, np.where(go_left, left, self.right[trees, node]), node)
+            delta = (self.value[trees, child] - self.value[trees, node]) * self.rate
+            np.add.at(contrib, (rows[inner], feat[inner]), delta[inner])
+            node = child
+        total = self.init + self.rate * self.value[trees, node].sum(axis=1)
+        return total, contrib
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """Everything in the shipped file, ready to score."""
+
+    tables: Tables
+    features: tuple[str, ...]
+    hter: Forest
+    high: Forest  # log-odds of HTER >= 0.3
+    word_features: tuple[str, ...]
+    word_mean: np.ndarray
+    word_std: np.ndarray
+    word_coef: np.ndarray
+    word_intercept: float
+    word_threshold: float
+    meta: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class LearnedQE:
+    """The learned estimate for one sentence.
+
+    ``garble`` is the predicted HTER clipped to [0, 1] ("expected share of words
+    to fix"); ``p_high`` is P(HTER ≥ 0.3). ``token_bad[i]`` is P(BAD) of
+    ``tokens[i]``; ``reasons`` are the (feature, value, contribution to the
+    predicted HTER) of the features that raised it most.
+    """
+
+    garble: float
+    p_high: float
+    tokens: tuple[str, ...]
+    token_bad: tuple[float, ...]
+    reasons: tuple[tuple[str, float, float], ...]
+
+
+def _forest(d: Mapping[str, Any]) -> Forest:
+    trees = d["trees"]
+    width = max(len(t["left"]) for t in trees)
+
+    def pad(key: str, fill: float, dtype: Any) -> np.ndarray:
+        out = np.full((len(trees), width), fill, dtype=dtype)
+        for i, t in enumerate(trees):
+            out[i, : len(t[key])] = t[key]
+        return out
+
+    return Forest(
+        init=float(d["init"]),
+        rate=float(d["rate"]),
+        feature=pad("feature", 0, np.int64),
+        threshold=pad("threshold", 0.0, np.float64),
+        left=pad("left", -1, np.int64),
+        right=pad("right", -1, np.int64),
+        value=pad("value", 0.0, np.float64),
+        depth=int(d["depth"]),
+    )
+
+
+def tables_from_dict(d: Mapping[str, Any]) -> Tables:
+    """Rebuild :class:`Tables` from the JSON layout written by :func:`mtrepair.qe.train.tables_to_dict`."""
+    q = float(d["quantum"])
+    vocab: list[str] = d["vocab"]
+    bi = d["bigrams"]
+    bigram = {
+        (a, b): (pe * q, mt * q) for a, b, pe, mt in zip(bi["a"], bi["b"], bi["pe"], bi["mt"], strict=True)
+    }
+    return Tables(
+        index={w: i for i, w in enumerate(vocab)},
+        uni_pe=np.asarray(d["uni_pe"], dtype=np.float64) * q,
+        uni_mt=np.asarray(d["uni_mt"], dtype=np.float64) * q,
+        backoff_pe=np.asarray(d["backoff_pe"], dtype=np.float64) * q,
+        backoff_mt=np.asarray(d["backoff_mt"], dtype=np.float64) * q,
+        bad=np.asarray(d["bad"], dtype=np.float64) / 1000.0,
+        seen=np.asarray(d["seen"], dtype=np.float64),
+        bigram=bigram,
+        bigram_bad={(a, b): r / 1000.0 for a, b, r in zip(bi["a"], bi["b"], bi["bad"], strict=True)},
+    )
+
+
+def model_from_dict(d: Mapping[str, Any]) -> LearnedModel:
+    """Rebuild a :class:`LearnedModel` from the shipped JSON."""
+    w = d["word"]
+    return LearnedModel(
+        tables=tables_from_dict(d["tables"]),
+        features=tuple(d["features"]),
+        hter=_forest(d["hter"]),
+        high=_forest(d["high"]),
+        word_features=tuple(w["features"]),
+        word_mean=np.asarray(w["mean"], dtype=np.float64),
+        word_std=np.asarray(w["std"], dtype=np.float64),
+        word_coef=np.asarray(w["coef"], dtype=np.float64),
+        word_intercept=float(w["intercept"]),
+        word_threshold=float(w["threshold"]),
+        meta=d.get("meta", {}),
+    )
+
+
+@cache
+def load_model(path: Path | None = None) -> LearnedModel:
+    """The shipped model (``learned_qe.json.gz`` beside this module) or ``path``; loaded once."""
+    if path is None:
+        data = (resources.files("mtrepair.qe") / MODEL_FILE).read_bytes()
+    else:
+        data = Path(path).read_bytes()
+    return model_from_dict(json.loads(gzip.decompress(data)))
+
+
+@dataclass(frozen=True)
+class TokenStats:
+    """Per-token numbers of one sentence, shared by the sentence and word features."""
+
+    toks: list[str]
+    ids: list[int]
+    llr: list[float]  # bigram LLR of token i given token i-1 (<s> for the first)
+    llr_eos: float  # LLR of </s> after the last token
+    pe_lp: list[float]
+    bad: list[float]
+    ctx_bad: list[float]  # BAD rate of token i after token i-1 (the word's own rate if unseen)
+    seen: list[float]  # how often the word was tagged in the MT training side
+
+
+def token_stats(text: str, tables: Tables) -> TokenStats:
+    """Look every token of ``text`` up in the tables."""
+    toks = tokens(text)
+    ids = tables.ids(toks)
+    llr: list[float] = []
+    pe_lp: list[float] = []
+    prev = 1
+    for i in ids:
+        pe, mt = tables.bigram_logprobs(prev, i)
+        llr.append(mt - pe)
+        pe_lp.append(pe)
+        prev = i
+    pe, mt = tables.bigram_logprobs(prev, 2)
+    bad = [float(tables.bad[i]) for i in ids]
+    ctx_bad = [
+        tables.bigram_bad.get((a, b), bad[k]) for k, (a, b) in enumerate(itertools.pairwise([1, *ids]))
+    ]
+    seen = [float(tables.seen[i]) for i in ids]
+    return TokenStats(toks, ids, llr, mt - pe, pe_lp, bad, ctx_bad, seen)
+
+
+def lm_features(stats: TokenStats, tables: Tables) -> dict[str, float]:
+    """The LM and BAD-rate features of one sentence (see :data:`FEATURE_DESCRIPTIONS`)."""
+    n = len(stats.toks)
+    out: dict[str, float] = {"tokens": math.log1p(n)}
+    if n == 0:
+        out.update(
+            llr_mean=stats.llr_eos,
+            llr_max=stats.llr_eos,
+            llr_min=stats.llr_eos,
+            llr_strong_share=0.0,
+            uni_llr_mean=0.0,
+            uni_llr_max=0.0,
+            pe_logprob_mean=0.0,
+            pe_logprob_min=0.0,
+            oov_rate=0.0,
+            bad_rate_mean=0.0,
+            bad_rate_max=0.0,
+            bad_rate_top3=0.0,
+            ctx_bad_mean=0.0,
+            ctx_bad_max=0.0,
+            ctx_bad_top3=0.0,
+        )
+        return out
+    llr = [*stats.llr, stats.llr_eos]
+    uni = [float(tables.uni_mt[i] - tables.uni_pe[i]) for i in stats.ids]
+    top3 = sorted(stats.bad, reverse=True)[:3]
+    ctx3 = sorted(stats.ctx_bad, reverse=True)[:3]
+    out.update(
+        llr_mean=sum(llr) / len(llr),
+        llr_max=max(llr),
+        llr_min=min(llr),
+        llr_strong_share=sum(v >= STRONG_LLR for v in llr) / len(llr),
+        uni_llr_mean=sum(uni) / n,
+        uni_llr_max=max(uni),
+        pe_logprob_mean=sum(stats.pe_lp) / n,
+        pe_logprob_min=min(stats.pe_lp),
+        oov_rate=sum(i == 0 for i in stats.ids) / n,
+        bad_rate_mean=sum(stats.bad) / n,
+        bad_rate_max=max(stats.bad),
+        bad_rate_top3=sum(top3) / len(top3),
+        ctx_bad_mean=sum(stats.ctx_bad) / n,
+        ctx_bad_max=max(stats.ctx_bad),
+        ctx_bad_top3=sum(ctx3) / len(ctx3),
+    )
+    return out
+
+
+@cache
+def _detokenizer() -> Any:
+    from sacremoses import MosesDetokenizer  # type: ignore[import-untyped]
+
+    return MosesDetokenizer(lang="en")
+
+
+def detokenize(text: str) -> str:
+    """Running text for the fluency signals: Moses-detokenized if ``text`` looks tokenized.
+
+    MLQE-PE is Moses-tokenized and scraped text is not; the fluency signals look
+    at spacing and quotes, so both forms are brought to running text. Text that
+    does not look tokenized is left alone (the detokenizer is not idempotent on
+    quotes).
+    """
+    if not _TOKENIZED.search(text):
+        return text
+    return str(_detokenizer().detokenize(text.split()))
+
+
+def sentence_features(text: str, tables: Tables) -> tuple[dict[str, float], TokenStats]:
+    """All sentence features (:data:`FEATURES`) of ``text`` and its token statistics.
+
+    A fluency signal that is undefined (no words) counts as 0, its clean end.
+    """
+    stats = token_stats(text, tables)
+    feats = lm_features(stats, tables)
+    flu = sentence_signals(detokenize(text), "en")
+    for name in FLUENCY_FEATURES:
+        v = flu.get(name, 0.0)
+        feats[name] = 0.0 if not math.isfinite(v) else v
+    return feats, stats
+
+
+def word_rows(stats: TokenStats, sentence_hter: float) -> np.ndarray:
+    """Per-token features (:data:`WORD_FEATURES`) of one sentence, rows in token order.
+
+    Why these: the BAD rate is what post-editors did to this word before; the
+    LLR into and out of the token says whether its neighbourhood is one MT
+    writes and editors undo; rarity and the sentence's predicted HTER set the
+    prior (a token in a sentence that needs many edits is more often BAD).
+    """
+    lex = lexicon("en")
+    rows = np.zeros((len(stats.toks), len(WORD_FEATURES)))
+    out_llr = [*stats.llr[1:], stats.llr_eos]
+    for i, tok in enumerate(stats.toks):
+        b = min(max(stats.bad[i], 1e-3), 1 - 1e-3)
+        cb = min(max(stats.ctx_bad[i], 1e-3), 1 - 1e-3)
+        rows[i] = (
+            math.log(b / (1 - b)),
+            math.log(cb / (1 - cb)),
+            math.log1p(stats.seen[i]),
+            stats.llr[i],
+            out_llr[i],
+            stats.pe_lp[i],
+            lex.zipf(tok.lower()) if tok[0].isalpha() else 7.0,
+            0.0 if tok[0].isalnum() else 1.0,
+            1.0 if tok[0].isupper() else 0.0,
+            1.0 if stats.ids[i] == 0 else 0.0,
+            sentence_hter,
+        )
+    return rows
+
+
+def word_probabilities(model: LearnedModel, rows: np.ndarray) -> np.ndarray:
+    """P(BAD) of each word row under the shipped logistic model."""
+    if len(rows) == 0:
+        return np.zeros(0)
+    z = (rows - model.word_mean) / model.word_std
+    logit = z @ model.word_coef + model.word_intercept
+    return np.asarray(1.0 / (1.0 + np.exp(-logit)))
+
+
+def feature_matrix(feats: Sequence[Mapping[str, float]], names: Sequence[str] = FEATURES) -> np.ndarray:
+    """Rows of features in the model's column order."""
+    return np.array([[f[n] for n in names] for f in feats], dtype=np.float64).reshape(len(feats), len(names))
+
+
+def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: int = 3) -> list[LearnedQE]:
+    """Score English sentences without their source; one :class:`LearnedQE` per text, in order.
+
+    ``reasons`` caps how many raising features each result explains itself by
+    (positive contributions above 0.005 HTER only).
+    """
+    m = model if model is not None else load_model()
+    if not texts:
+        return []
+    feats: list[dict[str, float]] = []
+    stats: list[TokenStats] = []
+    for t in texts:
+        f, s = sentence_features(t, m.tables)
+        feats.append(f)
+        stats.append(s)
+    x = feature_matrix(feats, m.features)
+    hter, contrib = m.hter.raw(x)
+    high, _ = m.high.raw(x)
+    out: list[LearnedQE] = []
+    for r, s in enumerate(stats):
+        garble = float(min(1.0, max(0.0, hter[r])))
+        probs = word_probabilities(m, word_rows(s, float(hter[r])))
+        order = np.argsort(-contrib[r], kind="stable")
+        why = tuple(
+            (m.features[k], round(float(x[r, k]), 4), round(float(contrib[r, k]), 4))
+            for k in order
+            if contrib[r, k] > 0.005 and not (m.features[k] in _FLAGS and x[r, k] == 0)
+        )[:reasons]
+        out.append(
+            LearnedQE(
+                garble=garble,
+                p_high=float(1.0 / (1.0 + math.exp(-float(high[r])))),
+                tokens=tuple(s.toks),
+                token_bad=tuple(float(p) for p in probs),
+                reasons=why,
+            )
+        )
+    return out

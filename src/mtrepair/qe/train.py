@@ -1,0 +1,524 @@
+"""Training the learned no-source QE model (:mod:`mtrepair.qe.learned`) on MLQE-PE.
+
+Run through ``benchmarks/train_qe.py``; needs scikit-learn (and scipy), which
+inference does not: the fitted trees and the word-level logistic model are
+exported as plain numbers.
+
+Why out-of-fold: the LM and BAD-rate tables are learned from the same training
+rows the tree models learn from. A sentence's own bigrams would then look
+"seen in MT, never in PE" and its own tags would set its BAD rates, so the
+trees would learn to trust the tables far more than they deserve on new text.
+Each training row's features therefore come from tables built on the other
+folds (5 by default); the shipped tables are built on all rows with the same
+pruning and quantization, so training and inference see the same kind of
+numbers. Everything is deterministic: fixed seeds, sorted vocabularies, a
+gzip header without a timestamp.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import math
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mtrepair.qe import learned
+from mtrepair.qe.learned import (
+    BOS,
+    EOS,
+    FEATURES,
+    MODEL_FILE,
+    UNK,
+    WORD_FEATURES,
+    LearnedModel,
+    Tables,
+    feature_matrix,
+    model_from_dict,
+    sentence_features,
+    tables_from_dict,
+    token_key,
+    tokens,
+    word_rows,
+)
+
+PAIRS = ("ro-en", "ru-en", "et-en", "ne-en", "si-en")
+HIGH_HTER = 0.3
+DISCOUNT = 0.75
+UNI_K = 0.5
+QUANTUM = 0.02  # nats per step of the stored log-probabilities
+BAD_PRIOR_WEIGHT = 2.0  # pseudo-observations pulling a word's BAD rate to the overall rate
+TOP_N = 20000
+MIN_BIGRAM = 2
+SEED = 0
+CHECK_SENTENCE = "Sources said the sirens shouted from the embassy inside the area."
+
+
+@dataclass
+class Row:
+    """One MLQE-PE segment: MT, post-edit, HTER, and the MT word tags per surface token."""
+
+    pair: str
+    mt: str
+    pe: str
+    hter: float
+    tags: list[int]  # 1 = BAD, one per token of tokens(mt)
+    moses: list[int]  # index of the Moses token each surface token came from
+    moses_tags: list[int]  # 1 = BAD per Moses token
+
+
+def read_split(data: Path, pair: str, split: str, limit: int | None = None) -> list[Row]:
+    """Rows of ``<data>/<pair>-<split>/<split>.{mt,pe,hter,tags}``.
+
+    The ``.tags`` line interleaves gap and word tags (WMT20): 2·n + 1 tags for n
+    Moses tokens, the word tags at the odd positions. Each surface token of
+    :func:`mtrepair.qe.learned.tokens` lies inside one Moses token and takes its tag.
+    """
+    base = data / f"{pair}-{split}"
+
+    def lines(ext: str) -> list[str]:
+        text = (base / f"{split}.{ext}").read_text(encoding="utf-8")
+        out = text.split("\n")
+        if out and out[-1] == "":
+            out.pop()
+        return out[:limit] if limit is not None else out
+
+    mts, pes, hters, tags = lines("mt"), lines("pe"), lines("hter"), lines("tags")
+    rows: list[Row] = []
+    for mt, pe, h, tg in zip(mts, pes, hters, tags, strict=True):
+        moses = mt.split()
+        all_tags = tg.split()
+        if len(all_tags) != 2 * len(moses) + 1:
+            raise ValueError(f"{base}: {len(all_tags)} tags for {len(moses)} tokens")
+        word_tags = [1 if t == "BAD" else 0 for t in all_tags[1::2]]
+        toks_tags: list[int] = []
+        owner: list[int] = []
+        for j, tok in enumerate(moses):
+            for _ in tokens(tok):
+                toks_tags.append(word_tags[j])
+                owner.append(j)
+        rows.append(Row(pair, mt, pe, float(h), toks_tags, owner, word_tags))
+    return rows
+
+
+def keys(text: str) -> list[str]:
+    """LM keys of a sentence with its boundaries."""
+    return [BOS, *(token_key(t) for t in tokens(text)), EOS]
+
+
+@dataclass
+class Counts:
+    """Raw counts of one set of rows (string keys); additive, so folds can be subtracted."""
+
+    uni: dict[str, Counter[str]] = field(default_factory=lambda: {"pe": Counter(), "mt": Counter()})
+    bi: dict[str, Counter[tuple[str, str]]] = field(
+        default_factory=lambda: {"pe": Counter(), "mt": Counter()}
+    )
+    bad: Counter[str] = field(default_factory=Counter)
+    tagged: Counter[str] = field(default_factory=Counter)
+    bad_bi: Counter[tuple[str, str]] = field(default_factory=Counter)
+    tagged_bi: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    def add(self, row: Row) -> None:
+        for side, text in (("pe", row.pe), ("mt", row.mt)):
+            k = keys(text)
+            self.uni[side].update(k[1:])
+            self.bi[side].update(itertools.pairwise(k))
+        prev = BOS
+        for tok, tag in zip(tokens(row.mt), row.tags, strict=True):
+            key = token_key(tok)
+            self.tagged[key] += 1
+            self.bad[key] += tag
+            self.tagged_bi[(prev, key)] += 1
+            self.bad_bi[(prev, key)] += tag
+            prev = key
+
+    def minus(self, other: Counts) -> Counts:
+        out = Counts()
+        for side in ("pe", "mt"):
+            out.uni[side] = self.uni[side] - other.uni[side]
+            out.bi[side] = self.bi[side] - other.bi[side]
+        out.bad = self.bad - other.bad
+        out.tagged = self.tagged - other.tagged
+        out.bad_bi = self.bad_bi - other.bad_bi
+        out.tagged_bi = self.tagged_bi - other.tagged_bi
+        return out
+
+
+def count_rows(rows: Iterable[Row]) -> Counts:
+    c = Counts()
+    for r in rows:
+        c.add(r)
+    return c
+
+
+def _q(logp: float) -> int:
+    return round(logp / QUANTUM)
+
+
+def tables_to_dict(c: Counts, top_n: int = TOP_N) -> dict[str, Any]:
+    """Prune, smooth and quantize counts into the shipped JSON layout.
+
+    Vocabulary: words seen ≥ 2 times (MT and PE together), the ``top_n`` most
+    frequent; the rest become ``<unk>``. Each LM interpolates absolute
+    discounting (D = 0.75) with an add-0.5 unigram; only bigrams seen ≥ 2 times
+    with both words in the vocabulary are stored, any other pair backs off.
+    """
+    both = c.uni["pe"] + c.uni["mt"]
+    both.pop(EOS, None)
+    words = sorted((w for w, n in both.items() if n >= 2), key=lambda w: (-both[w], w))[:top_n]
+    vocab = [UNK, BOS, EOS, *words]
+    index = {w: i for i, w in enumerate(vocab)}
+    size = len(vocab)
+    out: dict[str, Any] = {"vocab": vocab, "quantum": QUANTUM}
+    bi_ids: dict[str, Counter[tuple[int, int]]] = {}
+    aux: dict[str, np.ndarray] = {}
+    for side in ("pe", "mt"):
+        uni = np.zeros(size)
+        for w, n in c.uni[side].items():
+            uni[index.get(w, 0)] += n
+        p_uni = (uni + UNI_K) / (uni.sum() + UNI_K * size)
+        bi: Counter[tuple[int, int]] = Counter()
+        for (first, second), n in c.bi[side].items():
+            bi[(index.get(first, 0), index.get(second, 0))] += n
+        ctx = np.zeros(size)
+        types = np.zeros(size)
+        for (i, _j), n in bi.items():
+            ctx[i] += n
+            types[i] += 1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            backoff = np.where(ctx > 0, DISCOUNT * types / np.maximum(ctx, 1), 1.0)
+        bi_ids[side] = bi
+        out[f"uni_{side}"] = [_q(math.log(p)) for p in p_uni]
+        out[f"backoff_{side}"] = [_q(math.log(b)) for b in backoff]
+        aux[f"p_uni_{side}"] = p_uni
+        aux[f"backoff_{side}"] = backoff
+        aux[f"ctx_{side}"] = ctx
+    tagged = np.zeros(size)
+    bad = np.zeros(size)
+    for w, n in c.tagged.items():
+        tagged[index.get(w, 0)] += n
+        bad[index.get(w, 0)] += c.bad.get(w, 0)
+    prior = float(bad.sum() / max(tagged.sum(), 1.0))
+    rate = (bad + BAD_PRIOR_WEIGHT * prior) / (tagged + BAD_PRIOR_WEIGHT)
+    out["bad"] = [round(1000 * r) for r in rate]
+    out["seen"] = [int(n) for n in tagged]
+    tagged_bi: Counter[tuple[int, int]] = Counter()
+    bad_bi: Counter[tuple[int, int]] = Counter()
+    for (first, second), n in c.tagged_bi.items():
+        ids = (index.get(first, 0), index.get(second, 0))
+        tagged_bi[ids] += n
+        bad_bi[ids] += c.bad_bi.get((first, second), 0)
+    pairs = sorted(
+        p
+        for p in set(bi_ids["pe"]) | set(bi_ids["mt"])
+        if p[0] != 0 and p[1] != 0 and bi_ids["pe"][p] + bi_ids["mt"][p] >= MIN_BIGRAM
+    )
+    cols: dict[str, list[int]] = {"a": [], "b": [], "pe": [], "mt": [], "bad": []}
+    for a, b in pairs:
+        cols["a"].append(a)
+        cols["b"].append(b)
+        ctx_rate = (bad_bi[(a, b)] + BAD_PRIOR_WEIGHT * rate[b]) / (tagged_bi[(a, b)] + BAD_PRIOR_WEIGHT)
+        cols["bad"].append(round(1000 * float(ctx_rate)))
+        for side in ("pe", "mt"):
+            n = bi_ids[side][(a, b)]
+            c_a = float(aux[f"ctx_{side}"][a])
+            disc = max(n - DISCOUNT, 0.0) / c_a if c_a > 0 else 0.0
+            prob = disc + float(aux[f"backoff_{side}"][a] * aux[f"p_uni_{side}"][b])
+            cols[side].append(_q(math.log(prob)))
+    out["bigrams"] = cols
+    return out
+
+
+def _round(x: float, digits: int = 7) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+def export_forest(model: Any, init: float) -> dict[str, Any]:
+    """A fitted scikit-learn gradient-boosting model as plain lists (see :class:`learned.Forest`)."""
+    trees = []
+    depth = 0
+    for est in model.estimators_[:, 0]:
+        t = est.tree_
+        depth = max(depth, int(t.max_depth))
+        trees.append(
+            {
+                "feature": [max(int(f), 0) for f in t.feature],
+                "threshold": [float(v) for v in t.threshold],
+                "left": [int(v) for v in t.children_left],
+                "right": [int(v) for v in t.children_right],
+                "value": [_round(float(v)) for v in t.value[:, 0, 0]],
+            }
+        )
+    return {"init": float(init), "rate": float(model.learning_rate), "depth": depth, "trees": trees}
+
+
+def _init_of(model: Any, x: np.ndarray) -> float:
+    """The ensemble's constant start, from a raw prediction minus its trees (public API only)."""
+    raw = model.decision_function(x[:1]) if hasattr(model, "classes_") else model.predict(x[:1])
+    trees = sum(est.predict(x[:1].astype(np.float32))[0] for est in model.estimators_[:, 0])
+    return float(np.ravel(raw)[0] - model.learning_rate * trees)
+
+
+def _folds(n: int, k: int) -> np.ndarray:
+    return np.random.default_rng(SEED).permutation(n) % k
+
+
+def _features(rows: Sequence[str], tables: Tables) -> tuple[list[dict[str, float]], list[learned.TokenStats]]:
+    feats, stats = [], []
+    for text in rows:
+        f, s = sentence_features(text, tables)
+        feats.append(f)
+        stats.append(s)
+    return feats, stats
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    if np.std(a) == 0 or np.std(b) == 0:
+        return math.nan
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    from scipy.stats import rankdata  # type: ignore[import-untyped]
+
+    return _pearson(rankdata(a), rankdata(b))
+
+
+def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    if len(pos) == 0 or len(neg) == 0:
+        return math.nan
+    from sklearn.metrics import roc_auc_score  # type: ignore[import-untyped]
+
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+    return float(roc_auc_score(y, np.r_[pos, neg]))
+
+
+def _mcc_f1(gold: np.ndarray, pred: np.ndarray) -> tuple[float, float]:
+    tp = float(np.sum(gold & pred))
+    tn = float(np.sum(~gold & ~pred))
+    fp = float(np.sum(~gold & pred))
+    fn = float(np.sum(gold & ~pred))
+    den = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    mcc = (tp * tn - fp * fn) / den if den else 0.0
+    f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return mcc, f1
+
+
+def _best_threshold(gold: np.ndarray, score: np.ndarray, grid: np.ndarray, bad_below: bool) -> float:
+    best, best_t = -2.0, float(grid[0])
+    for t in grid:
+        pred = score < t if bad_below else score >= t
+        mcc, _ = _mcc_f1(gold, pred)
+        if mcc > best + 1e-12:
+            best, best_t = mcc, float(t)
+    return best_t
+
+
+def _moses_probs(row: Row, probs: Sequence[float]) -> np.ndarray:
+    """Per Moses token: the highest P(BAD) of the surface tokens inside it (0 if none)."""
+    out = np.zeros(len(row.moses_tags))
+    for j, p in zip(row.moses, probs, strict=True):
+        out[j] = max(out[j], p)
+    return out
+
+
+def _zipf_moses(row: Row) -> np.ndarray:
+    from mtrepair.qe.fluency import lexicon
+
+    lex = lexicon("en")
+    return np.array([lex.zipf(t.lower()) if t[0].isalpha() else 7.0 for t in row.mt.split()])
+
+
+def train(
+    data: Path,
+    out_dir: Path,
+    *,
+    pairs: Sequence[str] = PAIRS,
+    limit: int | None = None,
+    folds: int = 5,
+    n_estimators: int = 300,
+    top_n: int = TOP_N,
+    compare: bool = False,
+    log: Any = print,
+) -> dict[str, Any]:
+    """Fit on ``<pair>-train``, write ``out_dir/learned_qe.json.gz``, return dev figures.
+
+    ``limit`` keeps the first lines of every split (tests); ``compare`` adds
+    today's fluency-only ``mtrepair qe`` score to the dev figures.
+    """
+    from sklearn.ensemble import (  # type: ignore[import-untyped]
+        GradientBoostingClassifier,
+        GradientBoostingRegressor,
+    )
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    t0 = time.perf_counter()
+    train_rows = [r for p in pairs for r in read_split(data, p, "train", limit)]
+    dev_rows = {p: read_split(data, p, "dev", limit) for p in pairs}
+    fold = _folds(len(train_rows), folds)
+    fold_counts = [
+        count_rows(r for r, f in zip(train_rows, fold, strict=True) if f == k) for k in range(folds)
+    ]
+    total = Counts()
+    for fc in fold_counts:
+        for side in ("pe", "mt"):
+            total.uni[side].update(fc.uni[side])
+            total.bi[side].update(fc.bi[side])
+        total.bad.update(fc.bad)
+        total.tagged.update(fc.tagged)
+        total.bad_bi.update(fc.bad_bi)
+        total.tagged_bi.update(fc.tagged_bi)
+    feats: list[dict[str, float]] = [{} for _ in train_rows]
+    stats: list[learned.TokenStats | None] = [None for _ in train_rows]
+    for k in range(folds):
+        tables = tables_from_dict(tables_to_dict(total.minus(fold_counts[k]), top_n))
+        idx = [i for i in range(len(train_rows)) if fold[i] == k]
+        f, s = _features([train_rows[i].mt for i in idx], tables)
+        for i, fi, si in zip(idx, f, s, strict=True):
+            feats[i], stats[i] = fi, si
+    log(f"out-of-fold features: {time.perf_counter() - t0:.1f} s")
+    x = feature_matrix(feats)
+    y = np.array([r.hter for r in train_rows])
+    yb = (y >= HIGH_HTER).astype(int)
+    gb = {"n_estimators": n_estimators, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8}
+    oof = np.zeros(len(y))
+    for k in range(folds):
+        m = GradientBoostingRegressor(random_state=SEED, **gb).fit(x[fold != k], y[fold != k])
+        oof[fold == k] = m.predict(x[fold == k])
+    reg = GradientBoostingRegressor(random_state=SEED, **gb).fit(x, y)
+    clf = GradientBoostingClassifier(random_state=SEED, **gb).fit(x, yb)
+    log(f"trees: {time.perf_counter() - t0:.1f} s")
+    final_dict = tables_to_dict(total, top_n)
+    final = tables_from_dict(final_dict)
+    # Word level: OOF tables and OOF sentence predictions on train.
+    wx = np.vstack([word_rows(s, oof[i]) for i, s in enumerate(stats) if s is not None])
+    wy = np.concatenate([np.array(r.tags, dtype=int) for r in train_rows])
+    mean = wx.mean(axis=0)
+    std = wx.std(axis=0)
+    std[std == 0] = 1.0
+    lr = LogisticRegression(max_iter=500).fit((wx - mean) / std, wy)
+    coef = lr.coef_[0]
+    p_train_tok = 1 / (1 + np.exp(-(((wx - mean) / std) @ coef + lr.intercept_[0])))
+    # Threshold on Moses tokens (the unit the tags are given for).
+    pos = 0
+    gold_m: list[np.ndarray] = []
+    prob_m: list[np.ndarray] = []
+    zipf_m: list[np.ndarray] = []
+    for r in train_rows:
+        n = len(r.tags)
+        prob_m.append(_moses_probs(r, p_train_tok[pos : pos + n].tolist()))
+        gold_m.append(np.array(r.moses_tags, dtype=bool))
+        zipf_m.append(_zipf_moses(r))
+        pos += n
+    g, pm, zm = np.concatenate(gold_m), np.concatenate(prob_m), np.concatenate(zipf_m)
+    threshold = _best_threshold(g, pm, np.round(np.arange(0.05, 0.951, 0.01), 2), bad_below=False)
+    rare_threshold = _best_threshold(g, zm, np.round(np.arange(0.5, 7.01, 0.25), 2), bad_below=True)
+    secs = time.perf_counter() - t0
+    log(f"word model: {secs:.1f} s (threshold {threshold}, rare-word zipf < {rare_threshold})")
+    x_check = feature_matrix([sentence_features(CHECK_SENTENCE, final)[0]])
+    model_dict: dict[str, Any] = {
+        "version": 1,
+        "features": list(FEATURES),
+        "tables": final_dict,
+        "hter": export_forest(reg, _init_of(reg, x)),
+        "high": export_forest(clf, _init_of(clf, x)),
+        "word": {
+            "features": list(WORD_FEATURES),
+            "mean": [_round(float(v)) for v in mean],
+            "std": [_round(float(v)) for v in std],
+            "coef": [_round(float(v)) for v in coef],
+            "intercept": _round(float(lr.intercept_[0])),
+            "threshold": threshold,
+        },
+        "meta": {
+            "trained_on": [f"{p}-train" for p in pairs],
+            "rows": len(train_rows),
+            "high_hter": HIGH_HTER,
+            "rare_word_threshold": rare_threshold,
+            "check": {"text": CHECK_SENTENCE, "hter": _round(float(reg.predict(x_check)[0]), 10)},
+        },
+    }
+    blob = json.dumps(model_dict, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MODEL_FILE).write_bytes(gzip.compress(blob, compresslevel=9, mtime=0))
+    model = model_from_dict(json.loads(blob))
+    figures = evaluate(model, dev_rows, rare_threshold, compare=compare, sklearn_reg=reg)
+    figures["train_seconds"] = round(time.perf_counter() - t0, 1)
+    figures["model_bytes"] = (out_dir / MODEL_FILE).stat().st_size
+    return figures
+
+
+def evaluate(
+    model: LearnedModel,
+    dev: Mapping[str, Sequence[Row]],
+    rare_threshold: float,
+    *,
+    compare: bool = False,
+    sklearn_reg: Any = None,
+) -> dict[str, Any]:
+    """Dev figures per pair and their mean (see ``benchmarks/README.md``)."""
+    out: dict[str, Any] = {"pairs": {}}
+    max_diff = 0.0
+    for pair, rows in dev.items():
+        mts = [r.mt for r in rows]
+        pes = [r.pe for r in rows]
+        hter = np.array([r.hter for r in rows])
+        t0 = time.perf_counter()
+        res = learned.score(mts, model=model)
+        secs = time.perf_counter() - t0
+        pe_res = learned.score(pes, model=model)
+        garble = np.array([q.garble for q in res])
+        p_high = np.array([q.p_high for q in res])
+        garble_pe = np.array([q.garble for q in pe_res])
+        p_high_pe = np.array([q.p_high for q in pe_res])
+        high = hter >= HIGH_HTER
+        if sklearn_reg is not None:
+            x = feature_matrix([sentence_features(t, model.tables)[0] for t in mts])
+            raw, _ = model.hter.raw(x)
+            max_diff = max(max_diff, float(np.max(np.abs(raw - sklearn_reg.predict(x)))))
+        gold, pred, rare = [], [], []
+        for r, q in zip(rows, res, strict=True):
+            gold.append(np.array(r.moses_tags, dtype=bool))
+            pred.append(_moses_probs(r, q.token_bad) >= model.word_threshold)
+            rare.append(_zipf_moses(r) < rare_threshold)
+        g, pr, ra = np.concatenate(gold), np.concatenate(pred), np.concatenate(rare)
+        mcc, f1 = _mcc_f1(g, pr)
+        rmcc, rf1 = _mcc_f1(g, ra)
+        _, maj_f1 = _mcc_f1(g, np.zeros_like(g))
+        fig: dict[str, float] = {
+            "pearson": _pearson(garble, hter),
+            "spearman": _spearman(garble, hter),
+            "auc_mt_vs_pe": _auc(garble[high], garble_pe[high]),
+            "auc_mt_vs_pe_p_high": _auc(p_high[high], p_high_pe[high]),
+            "auc_high_within_mt": _auc(p_high[high], p_high[~high]),
+            "word_mcc": mcc,
+            "word_f1_bad": f1,
+            "word_mcc_all_ok": 0.0,
+            "word_f1_bad_all_ok": maj_f1,
+            "word_mcc_rare": rmcc,
+            "word_f1_bad_rare": rf1,
+            "bad_share": float(g.mean()),
+            "seconds_per_1000": secs * 1000 / max(1, len(rows)),
+        }
+        if compare:
+            from mtrepair.qe import estimate
+
+            old = np.array([q.score for q in estimate(mts)])
+            old_pe = np.array([q.score for q in estimate(pes)])
+            fig["today_pearson"] = _pearson(old, hter)
+            fig["today_spearman"] = _spearman(old, hter)
+            fig["today_auc_mt_vs_pe"] = _auc(old[high], old_pe[high])
+        out["pairs"][pair] = {k: round(v, 4) for k, v in fig.items()}
+    keys_ = next(iter(out["pairs"].values())).keys() if out["pairs"] else []
+    out["mean"] = {k: round(float(np.nanmean([v[k] for v in out["pairs"].values()])), 4) for k in keys_}
+    if sklearn_reg is not None:
+        out["export_max_abs_diff"] = max_diff
+    return out

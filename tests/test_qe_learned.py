@@ -1,0 +1,150 @@
+"""The learned no-source QE model (issue 18): the shipped file, scoring, and the training script.
+
+The shipped model is checked against a number recorded when it was trained
+(``meta.check`` in the file, copied here), so a change to feature code that
+silently shifts every score fails here. The training test needs scikit-learn
+and the MLQE-PE sample in ``../shared``; it is skipped with the reason otherwise.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import pytest
+
+from mtrepair.qe.learned import FEATURES, MODEL_FILE, load_model, score, tokens
+
+MLQE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe"
+HAVE_SKLEARN = importlib.util.find_spec("sklearn") is not None
+
+GARBLED = "Sources said the sirens shouted from the embassy inside the area."
+# Predicted HTER of GARBLED by the scikit-learn model at training time (benchmarks/train_qe.py).
+EXPECTED_GARBLED_HTER = 0.3731091547
+# The minimal clean rewrite: the one wrong verb fixed.
+REWRITE = "Sources said the sirens blared from the embassy inside the area."
+# Seed 002's full line and its clean counterpart in seed 001 (the pair of tests/test_qe.py).
+SEED_002 = (
+    "Sources said the sirens shouted from the embassy inside the area, which houses government "
+    "buildings and foreign missions."
+)
+SEED_001 = (
+    "Shortly after the Ain Al Assad attack, three rockets were fired at the US Embassy in Iraq’s capital "
+    "prompting sirens to blare in warning in Baghdad’s Green Zone which hosts a number of government "
+    "buildings and embassies."
+)
+CLEAN = "The committee approved the new budget on Tuesday after a long debate."
+SALAD = "The budget budget of approved committee the Tuesday debate long a on after new budget."
+
+
+def test_shipped_model_scores_like_at_training_time() -> None:
+    model = load_model()
+    assert model.meta["check"]["text"] == GARBLED
+    assert model.meta["check"]["hter"] == pytest.approx(EXPECTED_GARBLED_HTER, abs=1e-6)
+    (result,) = score([GARBLED])
+    assert result.garble == pytest.approx(EXPECTED_GARBLED_HTER, abs=1e-6)
+    assert 0.0 <= result.p_high <= 1.0
+
+
+def test_clean_counterpart_scores_lower_than_the_garbled_seed_line() -> None:
+    garbled, clean = score([SEED_002, SEED_001])
+    assert clean.garble < garbled.garble
+    salad, fluent = score([SALAD, CLEAN])
+    assert fluent.garble < salad.garble
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="without the source the learned model does not see the wrong verb: 'blared' is rarer in "
+    "MLQE-PE's post-edits than 'shouted' (0.400 vs 0.373 with the shipped model); needs the "
+    "with-source adequacy half of issue 18",
+)
+def test_minimal_rewrite_scores_lower_than_the_garbled_sentence() -> None:
+    garbled, clean = score([GARBLED, REWRITE])
+    assert clean.garble < garbled.garble
+
+
+def test_word_probabilities_line_up_with_tokens() -> None:
+    text = "The minister hadn't said it (really), he said at 10.30."
+    (result,) = score([text])
+    assert result.tokens == tuple(tokens(text))
+    assert result.tokens[:5] == ("The", "minister", "hadn", "'t", "said")
+    assert len(result.token_bad) == len(result.tokens)
+    assert all(0.0 <= p <= 1.0 for p in result.token_bad)
+
+
+def test_tokenized_and_running_text_score_alike() -> None:
+    moses, running = score(
+        [
+            "Who would have known if he hadn 't said it ( really ) , he said .",
+            "Who would have known if he hadn't said it (really), he said.",
+        ]
+    )
+    assert moses.tokens == running.tokens
+    assert moses.garble == pytest.approx(running.garble, abs=1e-9)
+
+
+def test_reasons_name_features_that_raised_the_score() -> None:
+    for result in score([GARBLED, "the the the of of budget"]):
+        for name, value, contribution in result.reasons:
+            assert name in FEATURES
+            assert math.isfinite(value)
+            assert contribution > 0
+
+
+def test_blank_and_empty_inputs() -> None:
+    assert score([]) == []
+    blank, punct = score(["", " . "])
+    assert blank.tokens == () and blank.token_bad == ()
+    assert 0.0 <= blank.garble <= 1.0
+    assert punct.tokens == (".",)
+
+
+@pytest.mark.skipif(not HAVE_SKLEARN, reason="training needs scikit-learn")
+@pytest.mark.skipif(not (MLQE / "ro-en-train").is_dir(), reason="MLQE-PE sample not in ../shared")
+def test_training_is_deterministic_on_a_small_slice(tmp_path: Path) -> None:
+    from mtrepair.qe.learned import model_from_dict
+    from mtrepair.qe.train import read_split, train
+
+    rows = read_split(MLQE, "ro-en", "train", limit=5)
+    assert all(len(r.tags) == len(tokens(r.mt)) for r in rows)
+    runs = []
+    for name in ("a", "b"):
+        figures = train(
+            MLQE, tmp_path / name, pairs=["ro-en"], limit=200, n_estimators=20, log=lambda *_: None
+        )
+        assert figures["export_max_abs_diff"] < 1e-6  # exported trees route rows as sklearn does
+        runs.append((tmp_path / name / MODEL_FILE).read_bytes())
+    assert runs[0] == runs[1]
+    import gzip
+    import json
+
+    small = model_from_dict(json.loads(gzip.decompress(runs[0])))
+    (result,) = score([GARBLED], model=small)
+    assert result.garble == pytest.approx(small.meta["check"]["hter"], abs=1e-6)
+
+
+def test_cli_learned_flag(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from mtrepair.cli import app
+
+    mt = tmp_path / "mt.txt"
+    mt.write_text(f"{GARBLED}\n\n{CLEAN}\n", encoding="utf-8")
+    runner = CliRunner()
+    text = runner.invoke(app, ["qe", "--mt", str(mt), "--learned"])
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["1", "2", "3"]
+    assert float(lines[1].split("\t")[2]) == 0.0
+    out = runner.invoke(app, ["qe", "--mt", str(mt), "--learned", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    first = doc["sentences"][0]
+    assert first["score"] == pytest.approx(EXPECTED_GARBLED_HTER, abs=1e-4)
+    assert [t for t, _p in first["tokens"]] == tokens(GARBLED)
+    bad = runner.invoke(app, ["qe", "--mt", str(mt), "--src", str(mt), "--src-lang", "ro", "--learned"])
+    assert bad.exit_code != 0
