@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/train_qe.py --data ../shared/data/mlqe-pe -o src/mtrepair/qe/
 
-Writes ``<out>/learned_qe.json.gz`` (the shipped model, deterministic bytes) and
-the dev figures to ``--results`` (default ``benchmarks/results/qe_learned.json``).
+Writes ``<out>/learned_qe.json.gz`` (the shipped no-source model) and
+``<out>/learned_qe_src.json.gz`` (the with-source models: IBM Model 1 tables and HTER trees
+per source language), both deterministic bytes, and the dev figures to ``--results``
+(default ``benchmarks/results/qe_learned.json``; with the source under ``with_source``).
 Needs scikit-learn at training time only. See "Learned quality estimation
 (issue 18)" in ``benchmarks/README.md``.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from mtrepair.qe.train import PAIRS, TOP_N, train  # noqa: E402
+from mtrepair.qe.train import IBM_TOP_N, PAIRS, TOP_N, train  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--trees", type=int, default=300)
     parser.add_argument("--top-n", type=int, default=TOP_N)
     parser.add_argument("--compare", action="store_true", help="also score dev with today's mtrepair qe")
+    parser.add_argument("--src-trees", type=int, default=300, help="trees of each with-source model")
+    parser.add_argument("--src-top-n", type=int, default=IBM_TOP_N, help="IBM-1 words kept per side")
+    parser.add_argument("--no-source-only", action="store_true", help="skip the with-source models")
     args = parser.parse_args(argv)
     figures = train(
         args.data,
@@ -44,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         n_estimators=args.trees,
         top_n=args.top_n,
         compare=args.compare,
+        with_source=not args.no_source_only,
+        src_trees=args.src_trees,
+        src_top_n=args.src_top_n,
     )
     text = json.dumps(figures, indent=2, sort_keys=True)
     print(text)

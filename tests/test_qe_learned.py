@@ -14,7 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from mtrepair.qe.learned import FEATURES, MODEL_FILE, load_model, score, tokens
+from mtrepair.qe.learned import (
+    FEATURES,
+    MODEL_FILE,
+    SRC_MODEL_FILE,
+    load_model,
+    load_source_model,
+    score,
+    score_with_source,
+    source_features,
+    source_langs,
+    tokens,
+)
 
 MLQE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe"
 HAVE_SKLEARN = importlib.util.find_spec("sklearn") is not None
@@ -109,14 +120,23 @@ def test_training_is_deterministic_on_a_small_slice(tmp_path: Path) -> None:
 
     rows = read_split(MLQE, "ro-en", "train", limit=5)
     assert all(len(r.tags) == len(tokens(r.mt)) for r in rows)
-    runs = []
+    runs, src_runs = [], []
     for name in ("a", "b"):
         figures = train(
-            MLQE, tmp_path / name, pairs=["ro-en"], limit=200, n_estimators=20, log=lambda *_: None
+            MLQE,
+            tmp_path / name,
+            pairs=["ro-en"],
+            limit=200,
+            n_estimators=20,
+            src_trees=20,
+            log=lambda *_: None,
         )
         assert figures["export_max_abs_diff"] < 1e-6  # exported trees route rows as sklearn does
+        assert figures["with_source"]["export_max_abs_diff"] < 1e-6
         runs.append((tmp_path / name / MODEL_FILE).read_bytes())
+        src_runs.append((tmp_path / name / SRC_MODEL_FILE).read_bytes())
     assert runs[0] == runs[1]
+    assert src_runs[0] == src_runs[1]
     import gzip
     import json
 
@@ -146,5 +166,77 @@ def test_cli_learned_flag(tmp_path: Path) -> None:
     first = doc["sentences"][0]
     assert first["score"] == pytest.approx(EXPECTED_GARBLED_HTER, abs=1e-4)
     assert [t for t, _p in first["tokens"]] == tokens(GARBLED)
-    bad = runner.invoke(app, ["qe", "--mt", str(mt), "--src", str(mt), "--src-lang", "ro", "--learned"])
-    assert bad.exit_code != 0
+    bad = runner.invoke(app, ["qe", "--mt", str(mt), "--src", str(mt), "--learned"])
+    assert bad.exit_code != 0  # --src needs --src-lang
+    lm = runner.invoke(app, ["qe", "--mt", str(mt), "--learned", "--lm", str(tmp_path)])
+    assert lm.exit_code != 0
+
+
+# --- With the source ---------------------------------------------------------------------------
+
+RO_SRC, RO_MT = (
+    "Surse au declarat că sirenele au sunat din ambasada din interiorul zonei.",
+    "Sources said the sirens shouted from the embassy inside the area.",
+)
+# Predicted HTER of (RO_SRC, RO_MT) by the scikit-learn ro-en model at training time.
+EXPECTED_RO_HTER = 0.294613758
+RO_OWN = (
+    "Guvernul numește un prefect în fiecare județ pentru a fi reprezentantul său local.",
+    "The government appoints a prefect in each county to be its local representative.",
+)
+UNRELATED_MT = "The football match ended with a late goal from the visiting team in the rain."
+
+
+def test_shipped_source_model_scores_like_at_training_time() -> None:
+    sm = load_source_model()
+    assert set(source_langs(sm)) == {"ro", "ru", "et", "ne", "si"}
+    check = sm.meta["check"]["ro"]
+    assert (check["src"], check["mt"]) == (RO_SRC, RO_MT)
+    assert check["hter"] == pytest.approx(EXPECTED_RO_HTER, abs=1e-6)
+    (result,) = score_with_source([RO_SRC], [RO_MT], "ro")
+    assert result.with_source
+    assert result.garble == pytest.approx(EXPECTED_RO_HTER, abs=1e-6)
+
+
+def test_unrelated_translation_scores_worse_than_its_own() -> None:
+    own, unrelated = score_with_source([RO_OWN[0], RO_OWN[0]], [RO_OWN[1], UNRELATED_MT], "ro")
+    assert own.garble + 0.2 < unrelated.garble
+    feats = source_features(RO_OWN[0], RO_OWN[1], load_source_model().langs["ro"].lexicon)
+    bad = source_features(RO_OWN[0], UNRELATED_MT, load_source_model().langs["ro"].lexicon)
+    assert feats["rev_low_share"] < bad["rev_low_share"]  # the source's words go missing
+
+
+def test_uncovered_source_language_falls_back_to_no_source() -> None:
+    (fallback,) = score_with_source(["Die Sirenen heulten."], [GARBLED], "de")
+    (plain,) = score([GARBLED])
+    assert not fallback.with_source
+    assert fallback.garble == plain.garble
+    with pytest.raises(ValueError):
+        score_with_source(["a", "b"], [GARBLED], "ro")
+
+
+def test_cli_learned_with_source(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from mtrepair.cli import app
+
+    src = tmp_path / "src.txt"
+    mt = tmp_path / "mt.txt"
+    src.write_text(f"{RO_SRC}\n\n", encoding="utf-8")
+    mt.write_text(f"{RO_MT}\n\n", encoding="utf-8")
+    runner = CliRunner()
+    args = ["qe", "--mt", str(mt), "--src", str(src), "--learned", "--format", "json"]
+    out = runner.invoke(app, [*args, "--src-lang", "ro"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.output)
+    assert doc["model"] == "learned-with-source" and doc["source"]["used"]
+    assert doc["sentences"][0]["score"] == pytest.approx(EXPECTED_RO_HTER, abs=1e-4)
+    assert doc["sentences"][1]["score"] == 0.0
+    other = runner.invoke(app, [*args, "--src-lang", "fr"])
+    assert other.exit_code == 0, other.output
+    doc = json.loads(other.output)
+    assert doc["model"] == "learned" and not doc["source"]["used"]
+    assert "no learned with-source model" in doc["source"]["note"]
+    assert doc["sentences"][0]["score"] == pytest.approx(EXPECTED_GARBLED_HTER, abs=1e-4)

@@ -85,8 +85,9 @@ def qe(
         bool,
         typer.Option(
             "--learned",
-            help="Without --src: score with the model learned from MLQE-PE post-edits (issue 18), "
-            "with per-word P(BAD) in the JSON.",
+            help="Score with the model learned from MLQE-PE post-edits (issue 18), with per-word "
+            "P(BAD) in the JSON; with --src/--src-lang ro, ru, et, ne or si also the learned "
+            "with-source model (another source language falls back to the no-source model).",
         ),
     ] = False,
 ) -> None:
@@ -101,9 +102,10 @@ def qe(
         if src is not None and src_lang is None:
             raise ConfigError("--src needs --src-lang (the source language, e.g. ro)")
         if learned:
-            if src is not None or lm is not None:
-                raise ConfigError("--learned scores the translation alone: drop --src and --lm")
-            _learned(_lines(mt, encoding), fmt)
+            if lm is not None:
+                raise ConfigError("--learned does not take --lm")
+            learned_srcs = _lines(src, encoding) if src is not None else None
+            _learned(_lines(mt, encoding), fmt, learned_srcs, src_lang)
             return
         name = estimation.combination(src is not None, model)
         mt_lang = _lang(lang, "--lang")
@@ -137,12 +139,37 @@ def qe(
             sys.stdout.write(f"{r.line}\t{' '.join(reasons) or '-'}\t{r.score:.3f}\n")
 
 
-def _learned(mts: list[str], fmt: str) -> None:
-    """``--learned``: the no-source model of :mod:`mtrepair.qe.learned`; a blank line scores 0."""
-    from mtrepair.qe.learned import MODEL_FILE, score
+def _learned(mts: list[str], fmt: str, srcs: list[str] | None = None, src_lang: str | None = None) -> None:
+    """``--learned``: the models of :mod:`mtrepair.qe.learned`; a blank line scores 0.
 
+    With a source whose language the with-source model covers, that model scores; otherwise
+    the no-source one, and the JSON's ``source`` field says which and why.
+    """
+    from mtrepair.qe.learned import MODEL_FILE, SRC_MODEL_FILE, score, score_with_source, source_langs
+
+    if srcs is not None and len(srcs) != len(mts):
+        raise ConfigError(f"--src has {len(srcs)} lines, --mt {len(mts)}: they must be line-aligned")
     keep = [i for i, t in enumerate(mts) if t.strip()]
-    scored = dict(zip(keep, score([mts[i] for i in keep]), strict=True))
+    source: dict[str, Any] = {"used": False, "note": "no --src given"}
+    if srcs is not None and src_lang is not None:
+        lang = src_lang.strip().lower()
+        covered = source_langs()
+        if lang in covered:
+            source = {"used": True, "lang": lang, "weights": SRC_MODEL_FILE}
+            results = score_with_source([srcs[i] for i in keep], [mts[i] for i in keep], lang)
+        else:
+            source = {
+                "used": False,
+                "lang": lang,
+                "note": f"no learned with-source model for {lang!r} (have: {', '.join(covered)}); "
+                "scored without the source",
+            }
+            results = score([mts[i] for i in keep])
+            if fmt != "json":
+                sys.stderr.write(f"mtrepair qe: {source['note']}\n")
+    else:
+        results = score([mts[i] for i in keep])
+    scored = dict(zip(keep, results, strict=True))
     if fmt == "json":
         sentences: list[dict[str, Any]] = []
         for i in range(len(mts)):
@@ -160,8 +187,9 @@ def _learned(mts: list[str], fmt: str) -> None:
                 }
             )
         doc = {
-            "model": "learned",
+            "model": "learned-with-source" if source["used"] else "learned",
             "weights": MODEL_FILE,
+            "source": source,
             "score": "predicted HTER (share of words a post-editor changes), clipped to [0, 1]",
             "sentences": sentences,
         }

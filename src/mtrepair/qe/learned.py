@@ -26,6 +26,13 @@ What the shipped file holds and how a sentence is scored:
 - a logistic model for P(BAD) per token from the BAD rate, the LLR context and
   word rarity.
 
+With the source (:func:`score_with_source`, second file ``learned_qe_src.json.gz``): per
+source language (ro, ru, et, ne, si: MLQE-PE's X→English pairs) pruned IBM Model 1 tables in
+both directions, source→post-edit and post-edit→source, and a gradient-boosted HTER model over
+how well the MT words are explained by the source words, how well the source words are covered
+by the MT words (omissions), length ratio, numbers, plus all no-source features and the
+no-source predicted HTER. Another source language falls back to the no-source model.
+
 Tokens are found by a regex that splits like Moses for English ("hadn't" →
 ``hadn 't``, "word," → ``word ,``) but does not depend on spacing, so running
 text and MLQE-PE's Moses-tokenized lines yield the same tokens and scores.
@@ -37,6 +44,7 @@ import gzip
 import itertools
 import json
 import math
+from collections import Counter as Counter_
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -259,6 +267,7 @@ class LearnedQE:
     tokens: tuple[str, ...]
     token_bad: tuple[float, ...]
     reasons: tuple[tuple[str, float, float], ...]
+    with_source: bool = False  # True when the with-source model of the source language scored it
 
 
 def _forest(d: Mapping[str, Any]) -> Forest:
@@ -527,6 +536,273 @@ def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: i
                 tokens=tuple(s.toks),
                 token_bad=tuple(float(p) for p in probs),
                 reasons=why,
+            )
+        )
+    return out
+
+
+# --- With the source (issue 18, second slice) -------------------------------------------------
+#
+# A second shipped file, ``learned_qe_src.json.gz``, holds per language pair (source → English)
+# two pruned IBM Model 1 lexical tables learned from train.src / train.pe (t(en | src) with a
+# NULL source word, and t(src | en) with a NULL English word) and a gradient-boosted HTER model
+# over the adequacy features below plus every no-source feature and the no-source predicted HTER.
+# Only words are looked up (punctuation is left out), lower-cased with digits as ``0``.
+
+SRC_MODEL_FILE = "learned_qe_src.json.gz"
+NULL = "<null>"
+LOW_T = 0.05  # a word whose best translation probability is below this counts as unexplained
+_NUMBER = regex.compile(r"\d+(?:[.,]\d+)*")
+
+SRC_FEATURES = (
+    "fwd_mean",
+    "fwd_min",
+    "fwd_logmean",
+    "fwd_low_share",
+    "rev_mean",
+    "rev_min",
+    "rev_logmean",
+    "rev_low_share",
+    "mt_oov_rate",
+    "src_oov_rate",
+    "copy_share",
+    "len_ratio",
+    "src_tokens",
+    "num_mismatch",
+    "num_src_missing",
+)
+FEATURE_DESCRIPTIONS.update(
+    {
+        "fwd_mean": "mean over MT words of the best IBM-1 t(MT word | source word or NULL)",
+        "fwd_min": "lowest best t(MT word | source) in the sentence (the least explained MT word)",
+        "fwd_logmean": "mean log of the best t(MT word | source)",
+        "fwd_low_share": f"share of MT words no source word translates with t ≥ {LOW_T}",
+        "rev_mean": "mean over source words of the best t(source word | MT word or NULL)",
+        "rev_min": "lowest best t(source word | MT) (the least covered source word)",
+        "rev_logmean": "mean log of the best t(source word | MT)",
+        "rev_low_share": f"share of source words no MT word covers with t ≥ {LOW_T} (omissions)",
+        "mt_oov_rate": "share of MT words outside the English side of the lexical tables",
+        "src_oov_rate": "share of source words outside the source side of the lexical tables",
+        "copy_share": "share of MT words copied verbatim from the source",
+        "len_ratio": "log((1 + MT words) / (1 + source words))",
+        "src_tokens": "log(1 + source words)",
+        "num_mismatch": "numbers in only one of source and MT, over the numbers in either",
+        "num_src_missing": "numbers of the source missing from the MT",
+        "nosrc_hter": "the no-source model's predicted HTER",
+    }
+)
+
+
+def word_keys(text: str) -> list[str]:
+    """Lexical-table keys of the words of ``text`` (punctuation dropped)."""
+    return [token_key(t) for t in tokens(text) if t[0].isalnum()]
+
+
+def src_word_keys(text: str, prefix: int = 0) -> list[str]:
+    """Source-side keys: :func:`word_keys`, cut to ``prefix`` letters when ``prefix`` > 0."""
+    words = word_keys(text)
+    return [w[:prefix] for w in words] if prefix > 0 else words
+
+
+def numbers(text: str) -> list[str]:
+    """The numbers of ``text`` as digit strings (separators dropped, so 1,000 and 1.000 match)."""
+    return [regex.sub(r"[.,]", "", m.group()) for m in _NUMBER.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Pruned IBM-1 tables of one pair: ``fwd[f][e] = t(e | f)``, ``rev[e][f] = t(f | e)``.
+
+    Indexes: ``src_index`` and ``en_index``, id 0 is NULL on both sides.
+    """
+
+    src_index: Mapping[str, int]
+    en_index: Mapping[str, int]
+    fwd: Mapping[int, Mapping[int, float]]
+    rev: Mapping[int, Mapping[int, float]]
+    src_prefix: int = 0  # source words cut to their first N letters (a crude stem); 0 = whole words
+
+    def src_keys(self, text: str) -> list[str]:
+        """Table keys of the source words of ``text``."""
+        return src_word_keys(text, self.src_prefix)
+
+
+def _table(d: Mapping[str, Any]) -> dict[int, dict[int, float]]:
+    out: dict[int, dict[int, float]] = {}
+    for a, b, p in zip(d["given"], d["word"], d["p"], strict=True):
+        out.setdefault(a, {})[b] = p / 1000.0
+    return out
+
+
+def lexicon_from_dict(d: Mapping[str, Any]) -> Lexicon:
+    """Rebuild a :class:`Lexicon` from the layout written by :func:`mtrepair.qe.train.lexicon_to_dict`."""
+    return Lexicon(
+        src_index={w: i for i, w in enumerate(d["src_vocab"])},
+        en_index={w: i for i, w in enumerate(d["en_vocab"])},
+        fwd=_table(d["fwd"]),
+        rev=_table(d["rev"]),
+        src_prefix=int(d.get("src_prefix", 0)),
+    )
+
+
+def _best(
+    words: Sequence[str], ids: Sequence[int], given: Sequence[int], given_words: set[str], table: Any
+) -> list[float]:
+    """Per word: the highest t(word | g) over g in ``given`` and NULL; 1 for a verbatim copy."""
+    rows = [table.get(g) for g in (0, *given)]
+    out = []
+    for w, i in zip(words, ids, strict=True):
+        if w in given_words:
+            out.append(1.0)
+            continue
+        best = 0.0
+        if i != 0:
+            for r in rows:
+                if r is not None:
+                    best = max(best, r.get(i, 0.0))
+        out.append(best)
+    return out
+
+
+def _side(best: Sequence[float], prefix: str) -> dict[str, float]:
+    if not best:
+        return {
+            f"{prefix}_mean": 1.0,
+            f"{prefix}_min": 1.0,
+            f"{prefix}_logmean": 0.0,
+            f"{prefix}_low_share": 0.0,
+        }
+    return {
+        f"{prefix}_mean": sum(best) / len(best),
+        f"{prefix}_min": min(best),
+        f"{prefix}_logmean": sum(math.log(max(b, 1e-3)) for b in best) / len(best),
+        f"{prefix}_low_share": sum(b < LOW_T for b in best) / len(best),
+    }
+
+
+def source_features(src: str, mt: str, lex: Lexicon) -> dict[str, float]:
+    """The adequacy features (:data:`SRC_FEATURES`) of an MT sentence against its source."""
+    s_words, m_words = lex.src_keys(src), word_keys(mt)
+    s_ids = [lex.src_index.get(w, 0) for w in s_words]
+    m_ids = [lex.en_index.get(w, 0) for w in m_words]
+    s_set, m_set = set(s_words), set(m_words)
+    out = _side(_best(m_words, m_ids, s_ids, s_set, lex.fwd), "fwd")
+    out.update(_side(_best(s_words, s_ids, m_ids, m_set, lex.rev), "rev"))
+    out["mt_oov_rate"] = sum(i == 0 for i in m_ids) / len(m_ids) if m_ids else 0.0
+    out["src_oov_rate"] = sum(i == 0 for i in s_ids) / len(s_ids) if s_ids else 0.0
+    out["copy_share"] = sum(w in s_set and w.isalpha() for w in m_words) / len(m_words) if m_words else 0.0
+    out["len_ratio"] = math.log((1 + len(m_words)) / (1 + len(s_words)))
+    out["src_tokens"] = math.log1p(len(s_words))
+    s_num, m_num = Counter_(numbers(src)), Counter_(numbers(mt))
+    either = sum((s_num | m_num).values())
+    out["num_mismatch"] = sum(((s_num - m_num) + (m_num - s_num)).values()) / either if either else 0.0
+    out["num_src_missing"] = float(sum((s_num - m_num).values()))
+    return out
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """The with-source model of one source language."""
+
+    pair: str
+    lexicon: Lexicon
+    features: tuple[str, ...]
+    hter: Forest
+
+
+@dataclass(frozen=True)
+class SourceModel:
+    """Everything in ``learned_qe_src.json.gz``, keyed by source language."""
+
+    langs: Mapping[str, PairModel]
+    meta: Mapping[str, Any]
+
+
+def source_model_from_dict(d: Mapping[str, Any]) -> SourceModel:
+    """Rebuild a :class:`SourceModel` from the shipped JSON."""
+    langs = {
+        lang: PairModel(
+            pair=p["pair"],
+            lexicon=lexicon_from_dict(p["lexicon"]),
+            features=tuple(p["features"]),
+            hter=_forest(p["hter"]),
+        )
+        for lang, p in d["langs"].items()
+    }
+    return SourceModel(langs=langs, meta=d.get("meta", {}))
+
+
+@cache
+def load_source_model(path: Path | None = None) -> SourceModel:
+    """The shipped with-source model (``learned_qe_src.json.gz``) or ``path``; loaded once."""
+    if path is None:
+        data = (resources.files("mtrepair.qe") / SRC_MODEL_FILE).read_bytes()
+    else:
+        data = Path(path).read_bytes()
+    return source_model_from_dict(json.loads(gzip.decompress(data)))
+
+
+def source_langs(src_model: SourceModel | None = None) -> tuple[str, ...]:
+    """The source languages the with-source model covers."""
+    m = src_model if src_model is not None else load_source_model()
+    return tuple(sorted(m.langs))
+
+
+def with_source_matrix(
+    srcs: Sequence[str], mts: Sequence[str], pm: PairModel, model: LearnedModel
+) -> np.ndarray:
+    """Feature rows of the with-source model (no-source features, its HTER, adequacy)."""
+    feats = [sentence_features(t, model.tables)[0] for t in mts]
+    nosrc, _ = model.hter.raw(feature_matrix(feats, model.features))
+    rows = []
+    for f, h, s, t in zip(feats, nosrc, srcs, mts, strict=True):
+        row = dict(f)
+        row["nosrc_hter"] = float(h)
+        row.update(source_features(s, t, pm.lexicon))
+        rows.append(row)
+    return feature_matrix(rows, pm.features)
+
+
+def score_with_source(
+    srcs: Sequence[str],
+    mts: Sequence[str],
+    src_lang: str,
+    *,
+    model: LearnedModel | None = None,
+    src_model: SourceModel | None = None,
+    reasons: int = 3,
+) -> list[LearnedQE]:
+    """Score MT English against its source; falls back to :func:`score` for an uncovered language.
+
+    ``garble`` and ``reasons`` come from the with-source model (``with_source`` is True);
+    ``p_high`` and the per-token P(BAD) are the no-source model's.
+    """
+    if len(srcs) != len(mts):
+        raise ValueError(f"{len(srcs)} source lines for {len(mts)} MT lines")
+    m = model if model is not None else load_model()
+    sm = src_model if src_model is not None else load_source_model()
+    base = score(mts, model=m, reasons=reasons)
+    pm = sm.langs.get(src_lang)
+    if pm is None or not mts:
+        return base
+    x = with_source_matrix(srcs, mts, pm, m)
+    hter, contrib = pm.hter.raw(x)
+    out = []
+    for r, b in enumerate(base):
+        order = np.argsort(-contrib[r], kind="stable")
+        why = tuple(
+            (pm.features[k], round(float(x[r, k]), 4), round(float(contrib[r, k]), 4))
+            for k in order
+            if contrib[r, k] > 0.005 and not (pm.features[k] in _FLAGS and x[r, k] == 0)
+        )[:reasons]
+        out.append(
+            LearnedQE(
+                garble=float(min(1.0, max(0.0, hter[r]))),
+                p_high=b.p_high,
+                tokens=b.tokens,
+                token_bad=b.token_bad,
+                reasons=why,
+                with_source=True,
             )
         )
     return out

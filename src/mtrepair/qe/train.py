@@ -18,6 +18,7 @@ gzip header without a timestamp.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import itertools
 import json
 import math
@@ -36,6 +37,7 @@ from mtrepair.qe.learned import (
     EOS,
     FEATURES,
     MODEL_FILE,
+    SRC_MODEL_FILE,
     UNK,
     WORD_FEATURES,
     LearnedModel,
@@ -59,6 +61,18 @@ TOP_N = 20000
 MIN_BIGRAM = 2
 SEED = 0
 CHECK_SENTENCE = "Sources said the sirens shouted from the embassy inside the area."
+IBM_ITERS = 10
+IBM_SRC_PREFIX = 6  # source words cut to 6 letters: a crude stem for ro/ru/et/ne/si inflection
+IBM_TOP_K = 10  # translations kept per conditioning word
+IBM_MIN_T = 0.01
+IBM_TOP_N = 30000  # words kept per side (most frequent in the fitting rows)
+SRC_LANG_CHECK = {
+    "ro": (
+        "Surse au declarat că sirenele au sunat din ambasada din interiorul zonei.",
+        "Sources said the sirens shouted from the embassy inside the area.",
+    )
+}
+SRC_FEATURE_NAMES = (*FEATURES, "nosrc_hter", *learned.SRC_FEATURES)
 
 
 @dataclass
@@ -72,6 +86,7 @@ class Row:
     tags: list[int]  # 1 = BAD, one per token of tokens(mt)
     moses: list[int]  # index of the Moses token each surface token came from
     moses_tags: list[int]  # 1 = BAD per Moses token
+    src: str = ""  # the source sentence (empty when the split has no .src)
 
 
 def read_split(data: Path, pair: str, split: str, limit: int | None = None) -> list[Row]:
@@ -91,8 +106,9 @@ def read_split(data: Path, pair: str, split: str, limit: int | None = None) -> l
         return out[:limit] if limit is not None else out
 
     mts, pes, hters, tags = lines("mt"), lines("pe"), lines("hter"), lines("tags")
+    srcs = lines("src") if (base / f"{split}.src").is_file() else [""] * len(mts)
     rows: list[Row] = []
-    for mt, pe, h, tg in zip(mts, pes, hters, tags, strict=True):
+    for mt, pe, h, tg, src in zip(mts, pes, hters, tags, srcs, strict=True):
         moses = mt.split()
         all_tags = tg.split()
         if len(all_tags) != 2 * len(moses) + 1:
@@ -104,7 +120,7 @@ def read_split(data: Path, pair: str, split: str, limit: int | None = None) -> l
             for _ in tokens(tok):
                 toks_tags.append(word_tags[j])
                 owner.append(j)
-        rows.append(Row(pair, mt, pe, float(h), toks_tags, owner, word_tags))
+        rows.append(Row(pair, mt, pe, float(h), toks_tags, owner, word_tags, src))
     return rows
 
 
@@ -347,6 +363,9 @@ def train(
     n_estimators: int = 300,
     top_n: int = TOP_N,
     compare: bool = False,
+    with_source: bool = True,
+    src_trees: int = 300,
+    src_top_n: int = IBM_TOP_N,
     log: Any = print,
 ) -> dict[str, Any]:
     """Fit on ``<pair>-train``, write ``out_dir/learned_qe.json.gz``, return dev figures.
@@ -453,7 +472,84 @@ def train(
     figures = evaluate(model, dev_rows, rare_threshold, compare=compare, sklearn_reg=reg)
     figures["train_seconds"] = round(time.perf_counter() - t0, 1)
     figures["model_bytes"] = (out_dir / MODEL_FILE).stat().st_size
+    if with_source and any(r.src for r in train_rows):
+        t1 = time.perf_counter()
+        src_dict, fitted = train_with_source(
+            train_rows, feats, oof, fold, folds, n_estimators=src_trees, top_n=src_top_n, log=log
+        )
+        sm = learned.source_model_from_dict(json.loads(json.dumps(src_dict)))
+        checks = {}
+        for lang, (src, mt) in SRC_LANG_CHECK.items():
+            if lang in sm.langs:
+                xc = learned.with_source_matrix([src], [mt], sm.langs[lang], model)
+                checks[lang] = {"src": src, "mt": mt, "hter": _round(float(fitted[lang].predict(xc)[0]), 10)}
+        src_dict["meta"] = {
+            "trained_on": [f"{p}-train" for p in pairs],
+            "no_source_model_sha256": hashlib.sha256(blob).hexdigest(),
+            "ibm1": {
+                "src_prefix": IBM_SRC_PREFIX,
+                "iterations": IBM_ITERS,
+                "top_k": IBM_TOP_K,
+                "min_t": IBM_MIN_T,
+                "top_n": src_top_n,
+            },
+            "check": checks,
+        }
+        src_blob = json.dumps(src_dict, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        (out_dir / SRC_MODEL_FILE).write_bytes(gzip.compress(src_blob, compresslevel=9, mtime=0))
+        sm = learned.source_model_from_dict(json.loads(src_blob))
+        ws = evaluate_with_source(model, sm, dev_rows, compare=compare, fitted=fitted)
+        ws["train_seconds"] = round(time.perf_counter() - t1, 1)
+        ws["model_bytes"] = (out_dir / SRC_MODEL_FILE).stat().st_size
+        figures["with_source"] = ws
     return figures
+
+
+def evaluate_with_source(
+    model: LearnedModel,
+    sm: learned.SourceModel,
+    dev: Mapping[str, Sequence[Row]],
+    *,
+    compare: bool = False,
+    fitted: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Dev Pearson / Spearman with HTER per pair and mean: with the source, without, today's score."""
+    out: dict[str, Any] = {"pairs": {}}
+    max_diff = 0.0
+    for pair, rows in dev.items():
+        lang = pair.split("-")[0]
+        if lang not in sm.langs or not rows or not rows[0].src:
+            continue
+        srcs, mts = [r.src for r in rows], [r.mt for r in rows]
+        hter = np.array([r.hter for r in rows])
+        t0 = time.perf_counter()
+        res = learned.score_with_source(srcs, mts, lang, model=model, src_model=sm)
+        secs = time.perf_counter() - t0
+        g = np.array([q.garble for q in res])
+        base = np.array([q.garble for q in learned.score(mts, model=model)])
+        fig = {
+            "pearson": _pearson(g, hter),
+            "spearman": _spearman(g, hter),
+            "no_source_pearson": _pearson(base, hter),
+            "no_source_spearman": _spearman(base, hter),
+            "seconds_per_1000": secs * 1000 / len(rows),
+        }
+        if fitted is not None and lang in fitted:
+            x = learned.with_source_matrix(srcs, mts, sm.langs[lang], model)
+            raw, _ = sm.langs[lang].hter.raw(x)
+            max_diff = max(max_diff, float(np.max(np.abs(raw - fitted[lang].predict(x)))))
+        if compare:
+            from mtrepair.qe import estimate
+
+            old = np.array([q.score for q in estimate(mts, srcs=srcs, src_lang=lang, model="none")])
+            fig["today_none_pearson"] = _pearson(old, hter)
+            fig["today_none_spearman"] = _spearman(old, hter)
+        out["pairs"][pair] = {k: round(v, 4) for k, v in fig.items()}
+    keys_ = next(iter(out["pairs"].values())).keys() if out["pairs"] else []
+    out["mean"] = {k: round(float(np.nanmean([v[k] for v in out["pairs"].values()])), 4) for k in keys_}
+    if fitted is not None:
+        out["export_max_abs_diff"] = max_diff
+    return out
 
 
 def evaluate(
@@ -522,3 +618,178 @@ def evaluate(
     if sklearn_reg is not None:
         out["export_max_abs_diff"] = max_diff
     return out
+
+
+# --- With the source (issue 18, second slice) -------------------------------------------------
+#
+# Per pair, IBM Model 1 in both directions (t(en | src) with a NULL source word and t(src | en)
+# with a NULL English word), EM from uniform over train.src / train.pe words. Out of fold as the
+# LM tables: a training row's adequacy features come from tables fitted on the other folds (the
+# same fold split as the no-source model), pruned and quantized exactly like the shipped tables
+# (fitted on all of train), and the no-source HTER feature of a training row is the no-source
+# trees' out-of-fold prediction.
+
+
+class Ibm1:
+    """Co-occurrence arrays of one direction, t(word | given), for EM on any subset of sentences."""
+
+    def __init__(self, given: Sequence[list[str]], words: Sequence[list[str]]) -> None:
+        freq: Counter[str] = Counter(w for s in given for w in s)
+        self.given_vocab = [learned.NULL, *sorted(freq, key=lambda w: (-freq[w], w))]
+        wfreq: Counter[str] = Counter(w for s in words for w in s)
+        self.word_vocab = [learned.NULL, *sorted(wfreq, key=lambda w: (-wfreq[w], w))]
+        gi = {w: i for i, w in enumerate(self.given_vocab)}
+        wi = {w: i for i, w in enumerate(self.word_vocab)}
+        self.given_ids = [np.array([gi[w] for w in s], dtype=np.int64) for s in given]
+        self.word_ids = [np.array([wi[w] for w in s], dtype=np.int64) for s in words]
+        g_parts, w_parts, p_parts, s_parts = [], [], [], []
+        pos = 0
+        for k, (g, w) in enumerate(zip(self.given_ids, self.word_ids, strict=True)):
+            g0 = np.r_[0, g]
+            g_parts.append(np.tile(g0, len(w)))
+            w_parts.append(np.repeat(w, len(g0)))
+            p_parts.append(np.repeat(np.arange(pos, pos + len(w)), len(g0)))
+            s_parts.append(np.full(len(w) * len(g0), k, dtype=np.int64))
+            pos += len(w)
+        self.n_pos = pos
+        nw = len(self.word_vocab)
+        key = np.concatenate(g_parts) * nw + np.concatenate(w_parts) if g_parts else np.zeros(0, np.int64)
+        uniq, self.inv = np.unique(key, return_inverse=True)
+        self.g_of = uniq // nw
+        self.w_of = uniq % nw
+        self.pos = np.concatenate(p_parts) if p_parts else np.zeros(0, np.int64)
+        self.sent = np.concatenate(s_parts) if s_parts else np.zeros(0, np.int64)
+
+    def fit(self, use: np.ndarray, iters: int = IBM_ITERS) -> np.ndarray:
+        """t over the distinct (given, word) pairs after EM on the sentences where ``use``."""
+        m = use[self.sent]
+        inv, pos = self.inv[m], self.pos[m]
+        n = len(self.g_of)
+        t = np.ones(n)
+        for _ in range(iters):
+            p = t[inv]
+            den = np.bincount(pos, p, minlength=self.n_pos)
+            cnt = np.bincount(inv, p / den[pos], minlength=n)
+            tot = np.bincount(self.g_of, cnt, minlength=len(self.given_vocab))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                t = np.where(tot[self.g_of] > 0, cnt / tot[self.g_of], 0.0)
+        return t
+
+    def prune(self, t: np.ndarray, use: np.ndarray, top_n: int) -> list[tuple[str, str, int]]:
+        """(given, word, round(1000 t)) kept: top-k per given word, t ≥ 0.01, frequent words only."""
+        allowed = []
+        for ids, vocab in ((self.given_ids, self.given_vocab), (self.word_ids, self.word_vocab)):
+            used = [a for a, u in zip(ids, use, strict=True) if u]
+            freq = np.bincount(np.concatenate(used) if used else np.zeros(0, np.int64), minlength=len(vocab))
+            order = np.lexsort((np.arange(len(vocab)), -freq))
+            ok = np.zeros(len(vocab), dtype=bool)
+            ok[order[:top_n]] = True
+            ok &= freq > 0
+            ok[0] = True
+            allowed.append(ok)
+        q = np.round(t * 1000).astype(np.int64)
+        keep = np.flatnonzero((q >= round(IBM_MIN_T * 1000)) & allowed[0][self.g_of] & allowed[1][self.w_of])
+        keep = keep[np.lexsort((self.w_of[keep], -q[keep], self.g_of[keep]))]
+        out = []
+        prev, rank = -1, 0
+        for i in keep:
+            g = int(self.g_of[i])
+            rank = rank + 1 if g == prev else 0
+            prev = g
+            if rank < IBM_TOP_K:
+                out.append((self.given_vocab[g], self.word_vocab[int(self.w_of[i])], int(q[i])))
+        return out
+
+
+def lexicon_to_dict(
+    fwd: list[tuple[str, str, int]], rev: list[tuple[str, str, int]], src_prefix: int = 0
+) -> dict[str, Any]:
+    """The shipped layout of one pair's tables (see :func:`mtrepair.qe.learned.lexicon_from_dict`)."""
+    src_words = {f for f, _e, _p in fwd} | {f for _e, f, _p in rev}
+    en_words = {e for _f, e, _p in fwd} | {e for e, _f, _p in rev}
+    src_words.discard(learned.NULL)
+    en_words.discard(learned.NULL)
+    src_vocab = [learned.NULL, *sorted(src_words)]
+    en_vocab = [learned.NULL, *sorted(en_words)]
+    si = {w: i for i, w in enumerate(src_vocab)}
+    ei = {w: i for i, w in enumerate(en_vocab)}
+
+    def cols(entries: list[tuple[int, int, int]]) -> dict[str, list[int]]:
+        entries = sorted(entries)
+        return {
+            "given": [a for a, _, _ in entries],
+            "word": [b for _, b, _ in entries],
+            "p": [p for *_, p in entries],
+        }
+
+    return {
+        "src_prefix": src_prefix,
+        "src_vocab": src_vocab,
+        "en_vocab": en_vocab,
+        "fwd": cols([(si[f], ei[e], p) for f, e, p in fwd]),
+        "rev": cols([(ei[e], si[f], p) for e, f, p in rev]),
+    }
+
+
+def pair_lexicon(src: Sequence[list[str]], pe: Sequence[list[str]]) -> tuple[Ibm1, Ibm1]:
+    return Ibm1(src, pe), Ibm1(pe, src)
+
+
+def fit_lexicon(
+    fwd: Ibm1, rev: Ibm1, use: np.ndarray, top_n: int = IBM_TOP_N, src_prefix: int = 0
+) -> dict[str, Any]:
+    return lexicon_to_dict(
+        fwd.prune(fwd.fit(use), use, top_n), rev.prune(rev.fit(use), use, top_n), src_prefix
+    )
+
+
+def train_with_source(
+    train_rows: Sequence[Row],
+    feats: Sequence[Mapping[str, float]],
+    nosrc_oof: np.ndarray,
+    fold: np.ndarray,
+    folds: int,
+    *,
+    n_estimators: int = 300,
+    top_n: int = IBM_TOP_N,
+    log: Any = print,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Fit the per-pair with-source models; returns (the shipped dict, the sklearn models by lang)."""
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    t0 = time.perf_counter()
+    pairs = sorted({r.pair for r in train_rows})
+    langs: dict[str, Any] = {}
+    fitted: dict[str, Any] = {}
+    for pair in pairs:
+        lang = pair.split("-")[0]
+        idx = np.array([i for i, r in enumerate(train_rows) if r.pair == pair and r.src])
+        if len(idx) == 0:
+            continue
+        rows = [train_rows[i] for i in idx]
+        pf = fold[idx]
+        src_words = [learned.src_word_keys(r.src, IBM_SRC_PREFIX) for r in rows]
+        fwd, rev = pair_lexicon(src_words, [learned.word_keys(r.pe) for r in rows])
+        x_rows: list[dict[str, float]] = [{} for _ in rows]
+        for k in range(folds):
+            lex = learned.lexicon_from_dict(fit_lexicon(fwd, rev, pf != k, top_n, IBM_SRC_PREFIX))
+            for j in np.flatnonzero(pf == k):
+                row = dict(feats[idx[j]])
+                row["nosrc_hter"] = float(nosrc_oof[idx[j]])
+                row.update(learned.source_features(rows[j].src, rows[j].mt, lex))
+                x_rows[j] = row
+        lex_dict = fit_lexicon(fwd, rev, np.ones(len(rows), dtype=bool), top_n, IBM_SRC_PREFIX)
+        x = feature_matrix(x_rows, SRC_FEATURE_NAMES)
+        y = np.array([r.hter for r in rows])
+        gb = {"n_estimators": n_estimators, "max_depth": 3, "learning_rate": 0.05, "subsample": 0.8}
+        reg = GradientBoostingRegressor(random_state=SEED, **gb).fit(x, y)
+        fitted[lang] = reg
+        langs[lang] = {
+            "pair": pair,
+            "rows": len(rows),
+            "features": list(SRC_FEATURE_NAMES),
+            "lexicon": lex_dict,
+            "hter": export_forest(reg, _init_of(reg, x)),
+        }
+        log(f"with source {pair}: {time.perf_counter() - t0:.1f} s")
+    return {"version": 1, "langs": langs}, fitted
