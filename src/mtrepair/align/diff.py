@@ -44,6 +44,7 @@ from functools import cache
 from rapidfuzz.distance import Levenshtein
 
 from mtrepair import chrome, langdata
+from mtrepair.errors import ConfigError
 
 # Words (letters, with inner apostrophes and dots: "don't", "U.S."), and numbers.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’.][^\W\d_]+)*\.?")
@@ -158,7 +159,7 @@ def _stopwords(lang: str) -> frozenset[str]:
     """Function words of ``lang``: the language data's and jusText's stoplist."""
     try:
         own = langdata.load(lang).stopwords
-    except Exception:  # a language without data: jusText's list alone
+    except ConfigError:  # a language without data: jusText's list alone
         own = frozenset()
     return frozenset(own | chrome.stopwords(lang))
 

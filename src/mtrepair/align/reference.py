@@ -217,6 +217,34 @@ _CAPTION = re.compile(
 _DATELINE = re.compile(r"\A[A-Z][A-Z /,.-]+\((?:Reuters|AFP|AP|dpa)\)|\d{1,2}:\d{2}\b")
 
 
+def _opens_paragraph(text: str, start: int) -> bool:
+    """Only whitespace before ``start``, or a blank line and then spaces or tabs.
+
+    Read backwards from ``start`` (no copy of the text before it: this is asked of
+    every sentence of a document).
+    """
+    i = start
+    while i and text[i - 1] in " \t":
+        i -= 1
+    if text[max(0, i - 2) : i] == "\n\n":
+        return True
+    while i and text[i - 1].isspace():
+        i -= 1
+    return i == 0
+
+
+def _closes_paragraph(text: str, end: int) -> bool:
+    """Only whitespace after ``end``, or spaces or tabs and then a blank line."""
+    i, n = end, len(text)
+    while i < n and text[i] in " \t":
+        i += 1
+    if text[i : i + 2] == "\n\n":
+        return True
+    while i < n and text[i].isspace():
+        i += 1
+    return i == n
+
+
 def structure_line(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a heading, byline, dateline or caption standing as its own paragraph.
 
@@ -224,11 +252,7 @@ def structure_line(text: str, start: int, end: int) -> bool:
     around it) can be one: a sentence inside a paragraph is the story's.
     """
     unit = text[start:end]
-    before, after = text[:start], text[end:]
-    own_paragraph = (not before.strip() or before.rstrip(" \t").endswith("\n\n")) and (
-        not after.strip() or after.lstrip(" \t").startswith("\n\n") or after.strip() == ""
-    )
-    if not own_paragraph:
+    if not (_opens_paragraph(text, start) and _closes_paragraph(text, end)):
         return False
     words = unit.split()
     if is_special_line(unit) or (_DATELINE.search(unit) and len(words) <= 12):
