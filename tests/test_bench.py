@@ -168,3 +168,25 @@ def test_speed_worker_measures_one_operation(tmp_path: Path) -> None:
         r = worker(op, spec)
         assert r["bytes"] == len(text.read_bytes()) and r["mb_per_s"] > 0 and r["peak_rss_mb"] > 0
         assert r["variants"] >= 200
+
+
+MLQE = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe"
+
+
+@pytest.mark.skipif(not (MLQE / "ro-en-dev").is_dir(), reason="MLQE-PE sample not in ../shared")
+def test_the_qe_part_reports_the_shipped_learned_models(tmp_path: Path) -> None:
+    from mtrepair.bench import _learned_qe
+
+    pairs = ["ro-en", "et-en"]
+    hter: dict[str, list[float]] = {}
+    for pair in pairs:
+        (tmp_path / f"{pair}-dev").mkdir()
+        for ext in ("src", "mt", "hter"):
+            lines = (MLQE / f"{pair}-dev" / f"dev.{ext}").read_text(encoding="utf-8").splitlines()[:40]
+            (tmp_path / f"{pair}-dev" / f"dev.{ext}").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        hter[pair] = [float(x) for x in lines]
+    got = _learned_qe(tmp_path, pairs, hter)
+    for mode in ("no_source", "with_source"):
+        assert set(got[mode]) == set(pairs)
+        assert all(-1.0 <= r <= 1.0 for r in got[mode].values())
+    assert got["with_source_mean_pearson"] > 0.2  # ro-en and et-en are the easier pairs

@@ -240,3 +240,81 @@ def test_cli_learned_with_source(tmp_path: Path) -> None:
     assert doc["model"] == "learned" and not doc["source"]["used"]
     assert "no learned with-source model" in doc["source"]["note"]
     assert doc["sentences"][0]["score"] == pytest.approx(EXPECTED_GARBLED_HTER, abs=1e-4)
+
+
+# --- The learned model by default, explanations, floors (issue 18, third slice) ----------------
+
+
+def test_qe_uses_the_learned_model_by_default_and_the_old_scores_on_request(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from mtrepair.cli import app
+
+    mt = tmp_path / "mt.txt"
+    mt.write_text(f"{GARBLED}\n{CLEAN}\n", encoding="utf-8")
+    runner = CliRunner()
+    default = json.loads(runner.invoke(app, ["qe", "--mt", str(mt), "--format", "json"]).output)
+    assert default["model"] == "learned"
+    assert default["sentences"][0]["score"] == pytest.approx(EXPECTED_GARBLED_HTER, abs=1e-4)
+    old = json.loads(
+        runner.invoke(app, ["qe", "--mt", str(mt), "--model", "none", "--format", "json"]).output
+    )
+    assert old["model"] == "fluency" and "signals" in old["sentences"][0]
+    german = runner.invoke(app, ["qe", "--mt", str(mt), "--lang", "de", "--format", "json"])
+    assert german.exit_code == 0 and json.loads(german.output)["model"] == "fluency"
+    for args, message in (
+        (["--lang", "de", "--model", "learned"], "English MT only"),
+        (["--learned", "--model", "e5"], "--learned is --model learned"),
+        (["--model", "learned", "--lm-weight", "0.1"], "hand-weighted"),
+        (["--lm-weight", "0.1"], "pass --lm DIR"),
+        (["--model", "bert"], "unknown QE model"),
+    ):
+        run = runner.invoke(app, ["qe", "--mt", str(mt), *args])
+        assert run.exit_code == 5 and message in run.stderr, (args, run.stderr)
+
+
+def test_reasons_carry_values_and_the_words_they_peak_at() -> None:
+    (colonel, capitals) = score(["Army Colonel Colonel spokesman Wayne Marotto said.", "CLIMBING"])
+    for result in (colonel, capitals):
+        assert result.reasons and all(contribution > 0.005 for _n, _v, contribution in result.reasons)
+        # a length or an "everything is in the vocabulary" is never offered as why
+        assert not {"tokens", "llr_min"} & {name for name, _v, _c in result.reasons}
+        assert all(not (name == "oov_rate" and value == 0) for name, value, _c in result.reasons)
+    assert capitals.at[capitals.reasons[0][0]] == "CLIMBING"
+    assert all(t in colonel.tokens for name in colonel.at for t in colonel.at[name].split())
+    text = capitals.explain()[0]
+    assert text.startswith(f"{capitals.reasons[0][0]}=") and 'at "CLIMBING"' in text and "(+" in text
+
+
+def test_with_source_reasons_name_the_uncovered_source_word() -> None:
+    src = "Guvernul a anunțat ieri noi măsuri economice pentru agricultori."
+    (result,) = score_with_source([src], ["The government announced yesterday new measures."], "ro")
+    located = {name: at for name, at in result.at.items() if name.startswith(("rev_", "fwd_"))}
+    assert located, result.reasons
+    assert all(word in src.split() or word in tokens(src) for word in located.values())
+
+
+@pytest.mark.parametrize(
+    "foreign",
+    [
+        "Les syndicats ont salué une mesure attendue mais jugent le montant insuffisant.",
+        "Die Gewerkschaften begrüßten die Maßnahme, halten den Betrag aber für zu gering.",
+        "Los sindicatos celebraron la medida pero consideran que la cantidad es insuficiente.",
+        "Профсоюзы приветствовали эту меру, но считают сумму недостаточной.",
+    ],
+)
+def test_a_sentence_in_another_language_scores_at_least_its_floor(foreign: str) -> None:
+    (result,) = score([foreign])
+    floor = max(result.floors.values())
+    assert floor > 0.5
+    assert result.garble >= floor
+    assert result.reasons[0][0] in ("foreign_language", "foreign_script")
+    (with_src,) = score_with_source([foreign], [foreign], "ro")  # an untranslated copy
+    assert with_src.garble >= floor
+
+
+def test_english_sentences_get_no_floor() -> None:
+    for result in score([CLEAN, GARBLED, SEED_001]):
+        assert max(result.floors.values()) < 0.5

@@ -308,7 +308,7 @@ def test_cli_reports_the_lm_and_scores_it_only_with_a_weight(
     assert all(math.isfinite(s["signals"]["lm_surprisal"]) for s in sentences)
     assert sentences[-1]["signals"]["lm_z"] > 1.0
 
-    plain = runner.invoke(app, ["qe", "--mt", str(mt)])
+    plain = runner.invoke(app, ["qe", "--mt", str(mt), "--model", "none"])  # the hand-weighted score
     text = runner.invoke(app, ["qe", "--mt", str(mt), "--lm", str(tiny_bert)])
     assert text.exit_code == 0, text.stderr
     lines = text.stdout.splitlines()

@@ -631,3 +631,17 @@ def test_html_with_workers_matches_one_process(tmp_path: Path) -> None:
         clean_corpus(paths, config=CONFIG, out=None, stdout=io.StringIO(), html=page, workers=workers)
         pages.append(page.read_text(encoding="utf-8"))
     assert pages[0] == pages[1]
+
+
+def test_the_default_scorer_underlines_the_words_a_post_editor_would_change(tmp_path: Path) -> None:
+    """English documents get the learned model: its flagged words are marked inside their sentences."""
+    text = seed_path("002").read_text(encoding="utf-8")
+    result = clean_text(text, CONFIG)
+    target = tmp_path / "r.html"
+    with review.review_writer(target, config=CONFIG) as w:
+        w.add(document_entry("002", "seed", result), original=text, repaired=result.text)
+    page = target.read_text(encoding="utf-8")
+    words = re.findall(r'<span class="w" title="P\(BAD\) (\d\.\d\d): [^"]*">([^<]*)</span>', page)
+    assert words and all(0.0 <= float(p) <= 1.0 and w.strip() for p, w in words)
+    assert "dotted words" in page  # the legend explains them
+    Dom(page)  # still well formed

@@ -476,11 +476,34 @@ def part_qe(opts: Options, workdir: Path) -> dict[str, Any]:
         "pairs": list(bench_qe.PAIRS),
         "segments_per_pair": len(hter[bench_qe.PAIRS[0]]),
         "garble": garble,
+        "learned": _learned_qe(opts.data, list(bench_qe.PAIRS), hter),
         "best_single_signal": {"name": best, **singles[best]},
         "models_skipped": skipped,
         "signal_seconds": {k: round(v, 2) for k, v in seconds.items()},
         "protocol": "leave-one-language-pair-out: weights fitted on the other pairs (bench_qe.lopo)",
     }
+
+
+def _learned_qe(data: Path, pairs: list[str], hter: dict[str, list[float]]) -> dict[str, Any]:
+    """Dev Pearson of the shipped learned models (issue 18; fitted on train, so no protocol needed)."""
+    import numpy as np
+
+    from mtrepair.qe import learned
+
+    out: dict[str, Any] = {"no_source": {}, "with_source": {}}
+    for pair in pairs:
+        base = data / f"{pair}-dev"
+        mts = (base / "dev.mt").read_text(encoding="utf-8").splitlines()
+        srcs = (base / "dev.src").read_text(encoding="utf-8").splitlines()
+        y = np.asarray(hter[pair])
+        nosrc = np.asarray([q.garble for q in learned.score(mts)])
+        withsrc = np.asarray([q.garble for q in learned.score_with_source(srcs, mts, pair.split("-")[0])])
+        out["no_source"][pair] = round(float(np.corrcoef(nosrc, y)[0, 1]), 4)
+        out["with_source"][pair] = round(float(np.corrcoef(withsrc, y)[0, 1]), 4)
+    for mode in ("no_source", "with_source"):
+        out[f"{mode}_mean_pearson"] = round(float(np.mean(list(out[mode].values()))), 4)
+    out["protocol"] = "shipped models (benchmarks/train_qe.py, MLQE-PE train only), scored on dev"
+    return out
 
 
 def part_realworld(opts: Options) -> dict[str, Any]:
@@ -912,6 +935,16 @@ def _report_qe(q: dict[str, Any], plot: str | None) -> list[str]:
         lines.append(row(labels.get(kind, f"garble score, `--model {kind}`"), res))
     best = q["best_single_signal"]
     lines.append(row(f"best single signal in hindsight (`{best['name']}`)", best))
+    learned = q.get("learned")
+    if learned:
+        for mode, label in (("no_source", "no source"), ("with_source", "with source")):
+            cells = [f"{learned[mode][p]:.3f}" for p in pairs]
+            lines.append(
+                f"| learned model, {label} (the default; Pearson only) | "
+                + " | ".join(cells)
+                + f" | **{learned[f'{mode}_mean_pearson']:.3f}** |"
+            )
+        lines += ["", f"Learned rows: {learned['protocol']}."]
     if q.get("models_skipped"):
         lines += ["", "Not run: " + ", ".join(f"{k} ({v})" for k, v in q["models_skipped"].items()) + "."]
     lines += ["", *_img(plot, "QE correlation with HTER per pair")]

@@ -367,14 +367,20 @@ def detect(
     ] = True,
     garble_min: Annotated[
         float,
-        typer.Option("--garble-min", help="Text format: show sentences scoring at least this (JSON: all)."),
-    ] = 0.45,
+        typer.Option(
+            "--garble-min",
+            help="Text format: show sentences scoring at least this (JSON: all). English scores are "
+            "a predicted share of words to post-edit; 0.3 = heavy post-editing.",
+        ),
+    ] = 0.3,
 ) -> None:
     """List the damage in documents: rule, span, line, text, reason, confidence.
 
-    With --garble (the default) every sentence also gets the fluency garble score
-    of `mtrepair qe` (0 clean, 1 garbled) and the signals that raised it: JSON
-    rows of kind "sentence"; the text format prints those at or above --garble-min.
+    With --garble (the default) every sentence also gets a garble score (0 clean,
+    1 garbled) and the signals that raised it, with their values: for English the
+    model learned from MLQE-PE post-edits (predicted HTER; JSON rows also list the
+    words it flags), for other languages the fluency signals. JSON rows of kind
+    "sentence"; the text format prints those at or above --garble-min.
     """
     from mtrepair.corpus import iter_results
     from mtrepair.segment import Document
@@ -432,7 +438,9 @@ def _garble_rows(
         elif g.score >= show:
             why = f" ({', '.join(g.reasons)})" if g.reasons else ""
             snippet = json.dumps(" ".join(sentence.split())[:60], ensure_ascii=False)
-            sys.stdout.write(f"{doc_id}:{g.line}: garble {g.score:.2f}{why} {snippet}\n")
+            words = ", ".join(text[a:b] for a, b, _p in g.words[:5])
+            look = f" look at: {words}" if words else ""
+            sys.stdout.write(f"{doc_id}:{g.line}: garble {g.score:.2f}{why} {snippet}{look}\n")
 
 
 @app.command("rules")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -53,8 +55,13 @@ def qe(
     lang: Annotated[str, typer.Option("--lang", help="Language of --mt.")] = "en",
     model: Annotated[
         str,
-        typer.Option("--model", help="With --src: e5 (default), use-multilingual, or none (no encoder)."),
-    ] = "e5",
+        typer.Option(
+            "--model",
+            help="auto (default: the model learned from MLQE-PE post-edits for English MT), learned, "
+            "or the hand-weighted scores: e5, use-multilingual (with --src: an encoder's similarity), "
+            "none (no encoder).",
+        ),
+    ] = "auto",
     fmt: Annotated[str, typer.Option("--format", help="text (score last on each line) or json.")] = "text",
     glossary: Annotated[
         list[Path] | None,
@@ -83,15 +90,17 @@ def qe(
     ] = 0.0,
     learned: Annotated[
         bool,
-        typer.Option(
-            "--learned",
-            help="Score with the model learned from MLQE-PE post-edits (issue 18), with per-word "
-            "P(BAD) in the JSON; with --src/--src-lang ro, ru, et, ne or si also the learned "
-            "with-source model (another source language falls back to the no-source model).",
-        ),
+        typer.Option("--learned", hidden=True, help="Same as --model learned (kept for old scripts)."),
     ] = False,
 ) -> None:
-    """Score each line 0 (clean) to 1 (garbled): estimated share of words to post-edit (HTER)."""
+    """Score each line 0 (clean) to 1 (garbled): estimated share of words to post-edit (HTER).
+
+    By default English MT is scored by the model learned from MLQE-PE post-edits: without
+    --src its fluency half, with --src in ro, ru, et, ne or si also its adequacy half
+    (another source language falls back to the fluency half, and the output says so).
+    Every score names the two or three features that raised it, with their values and the
+    words they peak at; the JSON adds P(HTER >= 0.3) and P(BAD) per token.
+    """
     from mtrepair import qe as estimation
 
     with cli_errors():
@@ -101,29 +110,45 @@ def qe(
             raise ConfigError("--src-lang describes --src; pass --src FILE too")
         if src is not None and src_lang is None:
             raise ConfigError("--src needs --src-lang (the source language, e.g. ro)")
-        if learned:
-            if lm is not None:
-                raise ConfigError("--learned does not take --lm")
-            learned_srcs = _lines(src, encoding) if src is not None else None
-            _learned(_lines(mt, encoding), fmt, learned_srcs, src_lang)
-            return
-        name = estimation.combination(src is not None, model)
         mt_lang = _lang(lang, "--lang")
+        if learned:
+            if model not in ("auto", "learned"):
+                raise ConfigError(f"--learned is --model learned; it cannot go with --model {model}")
+            model = "learned"
+        chosen = estimation.resolve_model(
+            model,
+            mt_lang=mt_lang,
+            hand_weighted_options=lm is not None or weights is not None or bool(lm_weight),
+        )
+        if chosen == "learned":
+            if lm is not None or weights is not None or lm_weight:
+                raise ConfigError(
+                    "--lm, --lm-weight and --weights belong to the hand-weighted scores; "
+                    "pass --model e5, use-multilingual or none with them"
+                )
+            s_lang = _lang(src_lang, "--src-lang") if src_lang is not None else None
+            learned_srcs = _lines(src, encoding) if src is not None else None
+            _learned(_lines(mt, encoding), fmt, learned_srcs, s_lang)
+            return
+        model = chosen
+        name = estimation.combination(src is not None, model)
         s_lang = _lang(src_lang, "--src-lang") if src_lang is not None else None
         mts = _lines(mt, encoding)
         srcs = _lines(src, encoding) if src is not None else None
         matcher = None if src is None or no_glossary else _matcher(glossary)
-        results = estimation.estimate(
-            mts,
-            srcs=srcs,
-            src_lang=s_lang,
-            mt_lang=mt_lang,
-            model=model,
-            glossary=matcher,
-            weights_path=weights,
-            lm_path=lm,
-            lm_weight=lm_weight,
-        )
+        with _encoder_progress(model if srcs is not None else "none", 2 * len(mts)) as progress:
+            results = estimation.estimate(
+                mts,
+                srcs=srcs,
+                src_lang=s_lang,
+                mt_lang=mt_lang,
+                model=model,
+                glossary=matcher,
+                weights_path=weights,
+                lm_path=lm,
+                lm_weight=lm_weight,
+                progress=progress,
+            )
         if fmt == "json":
             doc = _json(results, name, weights)
             if lm is not None:
@@ -148,7 +173,9 @@ def _learned(mts: list[str], fmt: str, srcs: list[str] | None = None, src_lang: 
     from mtrepair.qe.learned import MODEL_FILE, SRC_MODEL_FILE, score, score_with_source, source_langs
 
     if srcs is not None and len(srcs) != len(mts):
-        raise ConfigError(f"--src has {len(srcs)} lines, --mt {len(mts)}: they must be line-aligned")
+        raise InputError(
+            f"source has {len(srcs)} lines but the translation has {len(mts)}; qe compares them line by line"
+        )
     keep = [i for i, t in enumerate(mts) if t.strip()]
     source: dict[str, Any] = {"used": False, "note": "no --src given"}
     if srcs is not None and src_lang is not None:
@@ -182,7 +209,15 @@ def _learned(mts: list[str], fmt: str, srcs: list[str] | None = None, src_lang: 
                     "line": i + 1,
                     "score": round(r.garble, 4),
                     "p_hter_ge_0_3": round(r.p_high, 4),
-                    "reasons": [{"feature": k, "value": v, "contribution": c} for k, v, c in r.reasons],
+                    "reasons": [
+                        {
+                            "feature": k,
+                            "value": v,
+                            "contribution": c,
+                            **({"at": r.at[k]} if k in r.at else {}),
+                        }
+                        for k, v, c in r.reasons
+                    ],
                     "tokens": [[t, round(p, 3)] for t, p in zip(r.tokens, r.token_bad, strict=True)],
                 }
             )
@@ -201,8 +236,22 @@ def _learned(mts: list[str], fmt: str, srcs: list[str] | None = None, src_lang: 
         if r is None:
             sys.stdout.write(f"{i + 1}\t-\t0.000\n")
             continue
-        reasons = " ".join(f"{k}=+{c:.2f}" for k, _v, c in r.reasons) or "-"
+        reasons = "; ".join(r.explain()) or "-"
         sys.stdout.write(f"{i + 1}\t{reasons}\t{r.garble:.3f}\n")
+
+
+@contextmanager
+def _encoder_progress(model: str, total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal while an encoder embeds ``total`` texts (e5 is slow on CPU)."""
+    if model not in ("e5", "use-multilingual") or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"embedding with {model}", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def _matcher(paths: list[Path] | None) -> Any:

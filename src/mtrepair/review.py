@@ -65,8 +65,11 @@ from mtrepair.report import steps_of
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from mtrepair.corpus import ReferenceSpec
 
-# A garble scorer: sentences in, one (score in [0, 1], reason) per sentence out.
-GarbleScorer = Callable[[Sequence[str]], list[tuple[float, str]]]
+# Words a garble scorer flags in one sentence: (start, end, P(BAD)), offsets into that sentence.
+Words = tuple[tuple[int, int, float], ...]
+# A garble scorer: sentences in, one (score in [0, 1], reason) or (score, reason, words) per
+# sentence out.
+GarbleScorer = Callable[[Sequence[str]], Sequence[tuple[float, str] | tuple[float, str, Words]]]
 
 FAMILY_COLOURS: dict[str, tuple[str, str]] = {
     # family: (tint, ink). Tints stay light so the text remains readable on them.
@@ -280,19 +283,15 @@ def qe_scorer(lang: str) -> tuple[GarbleScorer | None, str]:
     the second value says why there is no scorer.
     """
     try:
-        qe = importlib.import_module("mtrepair.qe")
+        qe = importlib.import_module("mtrepair.qe.sentences")
     except ImportError as exc:
         return None, f"mtrepair.qe is not available ({exc})"
-    estimate = getattr(qe, "estimate", None)
-    if estimate is None:
-        return None, "mtrepair.qe has no estimate()"
+    score_texts = getattr(qe, "score_texts", None)
+    if score_texts is None:
+        return None, "mtrepair.qe.sentences has no score_texts()"
 
-    def score(sentences: Sequence[str]) -> list[tuple[float, str]]:
-        out = []
-        for r in estimate([" ".join(s.split()) for s in sentences], mt_lang=lang):
-            top = r.top_reasons(2) if hasattr(r, "top_reasons") else []
-            out.append((float(r.score), ", ".join(name for name, _ in top)))
-        return out
+    def score(sentences: Sequence[str]) -> list[tuple[float, str, Words]]:
+        return [(float(r.score), ", ".join(r.reasons), tuple(r.words)) for r in score_texts(sentences, lang)]
 
     return score, ""
 
@@ -482,11 +481,22 @@ class ReviewWriter:
         from mtrepair.align import Unit
         from mtrepair.align.units import units
 
+        scored: Sequence[tuple[float, str] | tuple[float, str, Words]]
         if scored_block is not None:
             rows = scored_block.get("sentences", [])
             spans = [(int(r["start"]), int(r["end"])) for r in rows]
             sents = [Unit(a, b, text[a:b]) for a, b in spans]
-            scored = [(float(r["score"]), ", ".join(r.get("reasons", []))) for r in rows]
+            scored = [
+                (
+                    float(r["score"]),
+                    ", ".join(r.get("reasons", [])),
+                    tuple(
+                        (int(w["start"]) - a, int(w["end"]) - a, float(w["p_bad"]))
+                        for w in r.get("words", [])
+                    ),
+                )
+                for r, (a, _b) in zip(rows, spans, strict=True)
+            ]
         else:
             sents = units(text, "sentences", lang)
             try:
@@ -499,7 +509,17 @@ class ReviewWriter:
             return [], ""
         marks: list[Mark] = []
         cells: list[str] = []
-        for k, (s, (score, why)) in enumerate(zip(sents, scored, strict=False)):
+        for k, (s, row) in enumerate(zip(sents, scored, strict=False)):
+            score, why = row[0], row[1]
+            words: Words = row[2] if len(row) > 2 else ()
+            for a, b, p in words:
+                if 0 <= a < b <= len(s.text):
+                    tip = esc(f"P(BAD) {p:.2f}: a post-editor would likely change this word")
+                    marks.append(
+                        Mark(
+                            s.start + a, s.start + b, 3, f'<span class="w" title="{tip}">', '<span class="w">'
+                        )
+                    )
             level = min(_HEAT_LEVELS - 1, max(0, int(score * _HEAT_LEVELS)))
             tip = esc(f"garble {score:.2f}" + (f" ({why})" if why else "") + f": {s.text[:80]}")
             sid = f"d{n}{side}s{k + 1}"
@@ -513,7 +533,7 @@ class ReviewWriter:
                 )
             )
             cells.append(f'<a class="h{level}" href="#{sid}" title="{tip}"></a>')
-        mean = sum(sc for sc, _ in scored) / max(1, len(scored))
+        mean = sum(row[0] for row in scored) / max(1, len(scored))
         strip = (
             f'<div class="heat" {attrs} aria-label="garble score per sentence, mean {mean:.2f}">'
             f'<span class="heat-label" lang="en">garble {mean:.2f}</span>{"".join(cells)}</div>'
@@ -679,7 +699,9 @@ class ReviewWriter:
                 '<p class="muted">Heat strip above each text: garble score per sentence from '
                 '<code>mtrepair.qe</code> (0 clean <span class="hs h0"></span><span class="hs h3"></span>'
                 '<span class="hs h6"></span><span class="hs h9"></span> 1 garbled); '
-                "click a cell to jump to its sentence.</p>"
+                "click a cell to jump to its sentence. For English the score is the share of words a "
+                "post-editor would change, learned from MLQE-PE post-edits, and "
+                '<span class="w">dotted words</span> are those it expects a post-editor to change.</p>'
             )
         elif self.garble_note:
             out.append(f'<p class="muted">No garble heat strip: {esc(self.garble_note)}.</p>')
@@ -922,6 +944,7 @@ i.cr::before{content:"\\240D";color:var(--ink);opacity:.75;font-style:normal;fon
 .heat{display:flex;align-items:center;gap:1px;height:.6rem;margin:0 0 .3rem}
 .heat a{flex:1;height:100%;border-radius:1px}
 .heat-label{font-size:.7rem;color:var(--muted);margin-right:.4rem}
+.w{text-decoration:underline dotted #dc2626;text-decoration-thickness:2px;text-underline-offset:2px}
 .h0{background:#f1f5f9}.h1{background:#fef9c3}.h2{background:#fef08a}.h3{background:#fde68a}
 .h4{background:#fdba74}.h5{background:#fb923c}.h6{background:#f97316}.h7{background:#ef4444}
 .h8{background:#dc2626}.h9{background:#b91c1c}

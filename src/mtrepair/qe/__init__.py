@@ -21,7 +21,7 @@ with an explicit ``lm_weight``, because no LM could be fitted on MLQE-PE here.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +64,34 @@ class SentenceQE:
         return [(k, v) for k, v in ranked[:n] if v > 0.005]
 
 
+MODES = ("auto", "learned", *MODELS)
+
+
+def resolve_model(model: str, *, mt_lang: str = "en", hand_weighted_options: bool = False) -> str:
+    """The scorer ``mtrepair qe --model`` asks for: ``learned`` or one of :data:`MODELS`.
+
+    ``auto`` (the default) is the model learned from MLQE-PE post-edits
+    (:mod:`mtrepair.qe.learned`) for English MT, unless an option of the
+    hand-weighted scores is given (``--lm``, ``--weights``: they only exist
+    there), in which case it is ``e5`` as before issue 18 (fluency-only without a
+    source). MT in another language has no learned model: ``auto`` then means
+    ``none`` (fluency signals, plus the model-free adequacy checks with a source),
+    and an explicit ``learned`` is a :class:`ConfigError`.
+    """
+    if model not in MODES:
+        raise ConfigError(f"unknown QE model {model!r}; use one of: {', '.join(MODES)}")
+    if model == "learned" and mt_lang != "en":
+        raise ConfigError(
+            f"the learned QE model scores English MT only (MLQE-PE's post-edits), not {mt_lang!r}; "
+            "drop --model learned or pass --model none"
+        )
+    if model != "auto":
+        return model
+    if hand_weighted_options:
+        return "e5"
+    return "learned" if mt_lang == "en" else "none"
+
+
 def combination(src_given: bool, model: str) -> str:
     """Name of the weights to use for these inputs (see the module docstring)."""
     if model not in MODELS:
@@ -81,6 +109,7 @@ def compute_signals(
     glossary: Matcher | None = None,
     centroids: dict[str, list[float]] | None = None,
     lm_path: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, float]]:
     """All signals of every line pair (blank lines included; their signals are empty).
 
@@ -118,7 +147,13 @@ def compute_signals(
 
             shipped = centroids if centroids is not None else _centroids(model)
             sims = model_signals(
-                model, kept_src, kept_mt, src_lang=src_lang, mt_lang=mt_lang, shipped_centroids=shipped
+                model,
+                kept_src,
+                kept_mt,
+                src_lang=src_lang,
+                mt_lang=mt_lang,
+                shipped_centroids=shipped,
+                progress=progress,
             )
             for i, sig in zip(keep, sims, strict=True):
                 rows[i].update(sig)
@@ -184,10 +219,12 @@ def estimate(
     weights_path: Path | None = None,
     lm_path: Path | None = None,
     lm_weight: float = 0.0,
+    progress: Callable[[int], None] | None = None,
 ) -> list[SentenceQE]:
     """Garble score and signals for every line of ``mts`` (``srcs`` line-aligned, optional).
 
     ``lm_path`` adds the LM signals; they move the score only when ``lm_weight`` > 0.
+    ``progress`` is advanced as the encoder embeds (both sides: 2 per pair).
     """
     if lm_weight and lm_path is None:
         raise ConfigError("--lm-weight weighs the language model's signal: pass --lm DIR too")
@@ -203,6 +240,7 @@ def estimate(
         glossary=glossary,
         centroids={k: list(v) for k, v in weights.centroids.items()},
         lm_path=lm_path,
+        progress=progress,
     )
     return score_rows(rows, scoring, srcs=srcs)
 
@@ -217,6 +255,7 @@ __all__ = [
     "FLUENCY_SIGNALS",
     "LM_SIGNALS",
     "MODELS",
+    "MODES",
     "SIGNALS",
     "SIMILARITY_SIGNALS",
     "SentenceQE",
@@ -224,6 +263,7 @@ __all__ = [
     "combination",
     "compute_signals",
     "estimate",
+    "resolve_model",
     "score_rows",
     "with_lm_weight",
 ]

@@ -20,7 +20,7 @@ cached per process; texts are embedded in batches, duplicates once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,15 +32,33 @@ MIN_CENTROID_LINES = 20
 Vector = npt.NDArray[np.float32]
 
 
-def embed_unique(model: str, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-    """Embed ``texts`` with backend ``model``, each distinct (normalized) text once."""
+PROGRESS_CHUNK = 64  # texts embedded between two progress reports
+
+
+def embed_unique(
+    model: str, texts: Sequence[str], progress: Callable[[int], None] | None = None
+) -> npt.NDArray[np.float32]:
+    """Embed ``texts`` with backend ``model``, each distinct (normalized) text once.
+
+    ``progress`` (a progress bar's advance) is called with the number of input texts done.
+    """
     from mtrepair.align.backends import get_backend
 
     backend = get_backend(model)
     norm = [normalize(t) for t in texts]
     unique = list(dict.fromkeys(norm))
     index = {t: i for i, t in enumerate(unique)}
-    vectors = backend.embed(unique)
+    if progress is None or not unique:
+        vectors = backend.embed(unique)
+    else:
+        parts = []
+        for k in range(0, len(unique), PROGRESS_CHUNK):
+            parts.append(backend.embed(unique[k : k + PROGRESS_CHUNK]))
+            progress(
+                round(len(texts) * min(len(unique), k + PROGRESS_CHUNK) / len(unique))
+                - round(len(texts) * k / len(unique))
+            )
+        vectors = np.concatenate(parts, axis=0)
     return np.asarray(vectors[[index[t] for t in norm]], dtype=np.float32)
 
 
@@ -102,10 +120,11 @@ def model_signals(
     src_lang: str,
     mt_lang: str,
     shipped_centroids: Mapping[str, Any],
+    progress: Callable[[int], None] | None = None,
 ) -> list[dict[str, float]]:
     """Embed both sides with ``model`` and return :func:`similarity_signals` per pair."""
-    src_vecs = embed_unique(model, srcs)
-    mt_vecs = embed_unique(model, mts)
+    src_vecs = embed_unique(model, srcs, progress)
+    mt_vecs = embed_unique(model, mts, progress)
     return similarity_signals(
         src_vecs,
         mt_vecs,

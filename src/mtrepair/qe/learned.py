@@ -46,7 +46,7 @@ import json
 import math
 from collections import Counter as Counter_
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -108,9 +108,52 @@ LM_FEATURES = (
     "ctx_bad_top3",
 )
 FEATURES = LM_FEATURES + FLUENCY_FEATURES
+# A sentence in another script or language is garbled for an English reader however its words
+# look to the LMs (MLQE-PE's MT is always English, so no tree learned this): the score is at
+# least these signals of mtrepair.qe.fluency, as the hand-weighted score does (qe/model.py).
+FLOORS = ("foreign_script", "foreign_language")
 # 0/1 flags: an absent flag (0) can route a tree towards higher HTER, but it does not
 # explain a garbled sentence to a reader, so it is not offered as a reason.
 _FLAGS = frozenset({"no_verb", "lowercase_start", "no_final_punct"})
+# Features that are never a reason: length only sets the prior (long sentences need more edits).
+_NOT_REASONS = frozenset({"tokens", "src_tokens", "llr_min", "len_ratio"})
+# Features whose value at or below 0 means "nothing wrong here" (a rate of 0, an LLR that leans
+# towards post-edited English): a tree may still route such a row upwards, but telling a reader
+# "oov_rate=0" raised the score explains nothing, so these are reasons only above 0.
+_CLEAN_AT_ZERO = frozenset(
+    {
+        "llr_mean",
+        "llr_max",
+        "llr_strong_share",
+        "uni_llr_mean",
+        "uni_llr_max",
+        "oov_rate",
+        "rare_word_rate",
+        "unknown_word_rate",
+        "unknown_name_rate",
+        "unseen_bigram_rate",
+        "repetition",
+        "odd_punctuation",
+        "foreign_script",
+        "fwd_low_share",
+        "rev_low_share",
+        "mt_oov_rate",
+        "src_oov_rate",
+        "copy_share",
+        "num_mismatch",
+        "num_src_missing",
+        *_FLAGS,
+    }
+)
+
+
+def explains(feature: str, value: float, contribution: float) -> bool:
+    """Whether a feature that raised a score by ``contribution`` is worth showing as a reason."""
+    if contribution <= 0.005 or feature in _NOT_REASONS:
+        return False
+    return not (feature in _CLEAN_AT_ZERO and value <= 0)
+
+
 WORD_FEATURES = (
     "bad_logit",
     "ctx_bad_logit",
@@ -268,6 +311,17 @@ class LearnedQE:
     token_bad: tuple[float, ...]
     reasons: tuple[tuple[str, float, float], ...]
     with_source: bool = False  # True when the with-source model of the source language scored it
+    at: Mapping[str, str] = field(default_factory=dict)  # reason feature -> the words it peaks at
+    floors: Mapping[str, float] = field(default_factory=dict)  # the FLOORS signals of the sentence
+
+    def explain(self, contributions: bool = True) -> list[str]:
+        """The reasons as short text: ``name=value at "words" (+contribution)``."""
+        out = []
+        for name, value, contribution in self.reasons:
+            where = f' at "{self.at[name]}"' if name in self.at else ""
+            added = f" (+{contribution:.2f})" if contributions else ""
+            out.append(f"{name}={value:.3g}{where}{added}")
+        return out
 
 
 def _forest(d: Mapping[str, Any]) -> Forest:
@@ -454,6 +508,8 @@ def sentence_features(text: str, tables: Tables) -> tuple[dict[str, float], Toke
     for name in FLUENCY_FEATURES:
         v = flu.get(name, 0.0)
         feats[name] = 0.0 if not math.isfinite(v) else v
+    for name in FLOORS:  # not model features: they set a floor under the score (see :func:`score`)
+        feats[name] = flu.get(name, 0.0)
     return feats, stats
 
 
@@ -496,9 +552,63 @@ def word_probabilities(model: LearnedModel, rows: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-logit)))
 
 
+def _argmax(values: Sequence[float]) -> int:
+    return max(range(len(values)), key=lambda i: values[i])
+
+
+def located(feature: str, stats: TokenStats, tables: Tables) -> str | None:
+    """The words a per-token feature peaks at (its max or min; a mean's largest term), else None.
+
+    A bigram feature names the word and the word before it ("sirens shouted"); a
+    unigram feature the word alone.
+    """
+    toks = stats.toks
+    if not toks:
+        return None
+
+    def pair(i: int) -> str:
+        return " ".join(toks[max(0, i - 1) : i + 1])
+
+    if feature in ("bad_rate_max", "bad_rate_top3", "bad_rate_mean"):
+        return toks[_argmax(stats.bad)]
+    if feature in ("ctx_bad_max", "ctx_bad_top3", "ctx_bad_mean"):
+        return pair(_argmax(stats.ctx_bad))
+    if feature in ("llr_max", "llr_mean", "llr_strong_share"):
+        i = _argmax(stats.llr)
+        return pair(i) if stats.llr[i] >= stats.llr_eos else f"{toks[-1]} (sentence end)"
+    if feature in ("uni_llr_max", "uni_llr_mean"):
+        return toks[_argmax([float(tables.uni_mt[i] - tables.uni_pe[i]) for i in stats.ids])]
+    if feature in ("pe_logprob_min", "pe_logprob_mean"):
+        return pair(_argmax([-v for v in stats.pe_lp]))
+    return None
+
+
 def feature_matrix(feats: Sequence[Mapping[str, float]], names: Sequence[str] = FEATURES) -> np.ndarray:
     """Rows of features in the model's column order."""
     return np.array([[f[n] for n in names] for f in feats], dtype=np.float64).reshape(len(feats), len(names))
+
+
+def _floored(
+    garble: float, why: tuple[tuple[str, float, float], ...], feats: Mapping[str, float], n: int
+) -> tuple[float, tuple[tuple[str, float, float], ...]]:
+    """``garble`` raised to the :data:`FLOORS`, the floor that did it first among the reasons."""
+    name = max(FLOORS, key=lambda f: feats.get(f, 0.0))
+    floor = float(feats.get(name, 0.0))
+    if floor <= garble:
+        return garble, why
+    return floor, ((name, round(floor, 4), round(floor - garble, 4)), *why)[:n]
+
+
+def _reasons(
+    names: Sequence[str], x: np.ndarray, contrib: np.ndarray, n: int
+) -> tuple[tuple[str, float, float], ...]:
+    """The ``n`` features that raised one row's prediction most and explain it (:func:`explains`)."""
+    order = np.argsort(-contrib, kind="stable")
+    return tuple(
+        (names[k], round(float(x[k]), 4), round(float(contrib[k]), 4))
+        for k in order
+        if explains(names[k], float(x[k]), float(contrib[k]))
+    )[:n]
 
 
 def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: int = 3) -> list[LearnedQE]:
@@ -523,12 +633,9 @@ def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: i
     for r, s in enumerate(stats):
         garble = float(min(1.0, max(0.0, hter[r])))
         probs = word_probabilities(m, word_rows(s, float(hter[r])))
-        order = np.argsort(-contrib[r], kind="stable")
-        why = tuple(
-            (m.features[k], round(float(x[r, k]), 4), round(float(contrib[r, k]), 4))
-            for k in order
-            if contrib[r, k] > 0.005 and not (m.features[k] in _FLAGS and x[r, k] == 0)
-        )[:reasons]
+        why = _reasons(m.features, x[r], contrib[r], reasons)
+        garble, why = _floored(garble, why, feats[r], reasons)
+        at = {name: w for name, _v, _c in why if (w := located(name, s, m.tables)) is not None}
         out.append(
             LearnedQE(
                 garble=garble,
@@ -536,6 +643,8 @@ def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: i
                 tokens=tuple(s.toks),
                 token_bad=tuple(float(p) for p in probs),
                 reasons=why,
+                at=at,
+                floors={f: feats[r][f] for f in FLOORS},
             )
         )
     return out
@@ -700,6 +809,38 @@ def source_features(src: str, mt: str, lex: Lexicon) -> dict[str, float]:
     return out
 
 
+def _located_with_source(
+    why: Sequence[tuple[str, float, float]], src: str, mt: str, lex: Lexicon, tables: Tables
+) -> dict[str, str]:
+    """Where each with-source reason peaks: the least explained MT word, the least covered
+    source word (a likely omission), or the no-source feature's words (:func:`located`)."""
+    out: dict[str, str] = {}
+    stats: TokenStats | None = None
+    for name, _v, _c in why:
+        side = name.split("_")[0]
+        if name in ("fwd_min", "fwd_low_share", "rev_min", "rev_low_share"):
+            if side == "fwd":  # the MT word no source word explains
+                text, words, g_words = mt, word_keys(mt), lex.src_keys(src)
+                ids = [lex.en_index.get(w, 0) for w in words]
+                g_ids = [lex.src_index.get(w, 0) for w in g_words]
+                best = _best(words, ids, g_ids, set(g_words), lex.fwd)
+            else:  # the source word no MT word covers
+                text, words, g_words = src, lex.src_keys(src), word_keys(mt)
+                ids = [lex.src_index.get(w, 0) for w in words]
+                g_ids = [lex.en_index.get(w, 0) for w in g_words]
+                best = _best(words, ids, g_ids, set(g_words), lex.rev)
+            surface = [t for t in tokens(text) if t[0].isalnum()]
+            if best:
+                out[name] = surface[min(range(len(best)), key=lambda i: best[i])]
+            continue
+        if stats is None:
+            stats = token_stats(mt, tables)
+        where = located(name, stats, tables)
+        if where is not None:
+            out[name] = where
+    return out
+
+
 @dataclass(frozen=True)
 class PairModel:
     """The with-source model of one source language."""
@@ -789,20 +930,18 @@ def score_with_source(
     hter, contrib = pm.hter.raw(x)
     out = []
     for r, b in enumerate(base):
-        order = np.argsort(-contrib[r], kind="stable")
-        why = tuple(
-            (pm.features[k], round(float(x[r, k]), 4), round(float(contrib[r, k]), 4))
-            for k in order
-            if contrib[r, k] > 0.005 and not (pm.features[k] in _FLAGS and x[r, k] == 0)
-        )[:reasons]
+        why = _reasons(pm.features, x[r], contrib[r], reasons)
+        garble, why = _floored(float(min(1.0, max(0.0, hter[r]))), why, b.floors, reasons)
         out.append(
             LearnedQE(
-                garble=float(min(1.0, max(0.0, hter[r]))),
+                garble=garble,
                 p_high=b.p_high,
                 tokens=b.tokens,
                 token_bad=b.token_bad,
                 reasons=why,
                 with_source=True,
+                floors=b.floors,
+                at=_located_with_source(why, srcs[r], mts[r], pm.lexicon, m.tables),
             )
         )
     return out
