@@ -13,7 +13,11 @@ pair (1,000 segments, never used in training), with and without the source, this
   mean |mean HTER − mean prediction| per bin weighted by the bin's share of segments;
 - at the 0.3 threshold (``detect``'s default, "heavy post-editing"): precision and recall of
   "prediction ≥ 0.3" for "HTER ≥ 0.3", and the share of segments flagged against the share
-  that truly needed it.
+  that truly needed it;
+- ``auc_mt_vs_own_pe``: issue 18's separation test, ROC AUC of the MT sentences with HTER ≥ 0.3
+  (positives) against their own post-edits (negatives), and ``mt_above_own_pe``, the share of
+  those pairs where the MT scores above its post-edit. Run with the source too, it shows how
+  much of the no-source shortfall the source would recover.
 """
 
 from __future__ import annotations
@@ -56,6 +60,15 @@ def calibration(pred: np.ndarray, hter: np.ndarray, bins: int = 10) -> dict[str,
     }
 
 
+def auc(pos: np.ndarray, neg: np.ndarray) -> float:
+    """ROC AUC of positives against negatives (ties count half), without scikit-learn."""
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    greater = (pos[:, None] > neg[None, :]).sum()
+    ties = (pos[:, None] == neg[None, :]).sum()
+    return float((greater + 0.5 * ties) / (len(pos) * len(neg)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "mlqe-pe")
@@ -70,6 +83,17 @@ def main(argv: list[str] | None = None) -> int:
         withsrc = np.array([q.garble for q in learned.score_with_source(srcs, mts, pair.split("-")[0])])
         out["no_source"][pair] = calibration(nosrc, hter)
         out["with_source"][pair] = calibration(withsrc, hter)
+        heavy = [r for r in rows if r.hter >= THRESHOLD]
+        h_src = [r.src for r in heavy]
+        lang = pair.split("-")[0]
+        for mode, scorer in (
+            ("no_source", lambda texts: learned.score(texts)),
+            ("with_source", lambda texts: learned.score_with_source(h_src, texts, lang)),  # noqa: B023
+        ):
+            mt_s = np.array([q.garble for q in scorer([r.mt for r in heavy])])
+            pe_s = np.array([q.garble for q in scorer([r.pe for r in heavy])])
+            out[mode][pair]["auc_mt_vs_own_pe"] = auc(mt_s, pe_s)
+            out[mode][pair]["mt_above_own_pe"] = float(np.mean(mt_s > pe_s))
     for mode in out.values():
         keys = next(iter(mode.values())).keys()
         mode["mean"] = {k: float(np.mean([mode[p][k] for p in PAIRS])) for k in keys}
