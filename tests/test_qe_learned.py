@@ -233,7 +233,12 @@ def test_cli_learned_with_source(tmp_path: Path) -> None:
     doc = json.loads(out.output)
     assert doc["model"] == "learned-with-source" and doc["source"]["used"]
     assert doc["sentences"][0]["score"] == pytest.approx(EXPECTED_RO_HTER, abs=1e-4)
-    assert doc["sentences"][1]["score"] == 0.0
+    assert doc["sentences"][1]["score"] == 0.0  # blank on both sides: nothing to garble
+    untranslated = tmp_path / "untranslated.txt"
+    untranslated.write_text("\nThe sirens blared.\n", encoding="utf-8")
+    missing = runner.invoke(app, ["qe", "--mt", str(untranslated), "--src", str(src), "--src-lang", "ro"])
+    assert missing.exit_code == 0, missing.output
+    assert missing.output.splitlines()[0] == "1\t-\t1.000"  # a source line left untranslated
     other = runner.invoke(app, [*args, "--src-lang", "fr"])
     assert other.exit_code == 0, other.output
     doc = json.loads(other.output)

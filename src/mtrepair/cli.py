@@ -231,16 +231,42 @@ def clean(
             "--repeated-share", help="...and in at least this share (0-1) of its source's documents."
         ),
     ] = 0.3,
+    filter_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--filter",
+            help="Drop whole documents by the thresholds in this TOML file (too_garbled, wrong_language, "
+            "too_short, boilerplate); each drop goes to the exclusion file with its reason and score.",
+        ),
+    ] = None,
+    exclusions: Annotated[
+        Path | None,
+        typer.Option(
+            "--exclusions",
+            help="With --filter and one output: write the dropped documents here (default: beside "
+            "-o FILE as NAME.excluded.jsonl; needed for stdout).",
+        ),
+    ] = None,
 ) -> None:
     """Repair documents; every edit is logged with --report and can be undone.
 
     Input files are shards: with -o FOLDER/ each output is committed atomically
     with a hidden .NAME.done marker (--resume skips finished ones), and documents
     whose repair fails go to NAME.excluded.jsonl with their reason.
+
+    With --filter FILE, documents a filter drops are not written: each goes to
+    the exclusion file (NAME.excluded.jsonl per input with -o FOLDER/, beside
+    -o FILE, or --exclusions) with its reason, score and threshold, and the
+    summary counts them per reason.
     """
     from mtrepair.corpus import clean_corpus
 
     with cli_errors():
+        filters = None
+        if filter_file is not None:
+            from mtrepair.filters import load_filters
+
+            filters = load_filters(filter_file)
         config = _config(lang, disable, boilerplate, glossary, no_glossary, glossary_lenient)
         config = config.with_repeated_lines(
             min_docs=repeated_min_docs, share=repeated_share, enabled=repeated_lines
@@ -265,6 +291,8 @@ def clean(
                 reference=spec,
                 html=html,
                 garble=garble,
+                filters=filters,
+                exclusions=exclusions,
             ),
         )
         _report_problems(summary.problems)
@@ -273,6 +301,8 @@ def clean(
         if summary.reference:
             line = reference_line(summary.reference)
             err.print(f"mtrepair: reference: {line}", markup=False, soft_wrap=True)
+        if filters is not None:
+            err.print(f"mtrepair: {filtered_line(summary)}", markup=False, soft_wrap=True)
         if summary.resumed:
             err.print(
                 f"mtrepair: {plural(summary.resumed, 'input file')} already done (--resume)", markup=False
@@ -299,6 +329,23 @@ def summary_line(summary: Any) -> str:
         f"{plural(summary.documents, 'document')}, {summary.changed} changed, "
         f"{plural(summary.edits, 'edit')}, {plural(summary.flags, 'flag')}"
     )
+
+
+def filtered_line(summary: Any) -> str:
+    """What the filters dropped, in one line: the total, then the count of every reason that dropped one."""
+    from mtrepair.filters import REASONS
+
+    counts: Mapping[str, int] = summary.filtered
+    total = sum(counts.values())
+    by_reason = ", ".join(f"{reason} {counts[reason]}" for reason in REASONS if counts.get(reason))
+    where = (
+        f"in {summary.exclusions}"
+        if summary.exclusions is not None
+        else "in NAME.excluded.jsonl beside each output"
+    )
+    if not total:
+        return "filtered out 0 documents"
+    return f"filtered out {plural(total, 'document')} ({by_reason}), each with its reason and score {where}"
 
 
 def reference_line(counts: Mapping[str, int]) -> str:

@@ -19,22 +19,12 @@ from typing import Annotated
 import typer
 
 from mtrepair.align import Bead, Unit
+from mtrepair.align.texts import COMPARABLE_MAX_BEAD, MAX_BEAD
 from mtrepair.cli_common import cli_errors, err
 from mtrepair.errors import ConfigError, InputError
 from mtrepair.io import ReadProblems, atomic_writer, read_documents
 
 FORMATS = ("json", "tsv", "text")
-# Default --max-bead. 4 lets a sentence pair with up to four on the other side,
-# which translations need (Bleualign de-fr dev: 9% of the gold beads have 3 or
-# more units on a side; strict F1 with e5 0.77 at 2, 0.83 at 3, 0.85 at 4). On
-# English against English it changed no bead of the MLQE-PE cases and of four of
-# the five seed fixtures; on seed 002 it puts sentences torn into three or four
-# fragments back together. Runs over 2 units are not embedded (see
-# mtrepair.align.core), so only the DP grows: about 1.6x at 5,000 lines (lexical).
-MAX_BEAD = 4
-# With --min-score (comparable documents) beads stay small, as before: two
-# outlets' articles rarely say one thing in four sentences against one.
-COMPARABLE_MAX_BEAD = 2
 
 
 def _read_one(path: str, encoding: str) -> str:
@@ -208,12 +198,10 @@ def align(
     ] = None,
 ) -> None:
     """Align a garbled copy with a clean version sentence by sentence (n-m beads)."""
-    from mtrepair.align.backends import choose_backend
-    from mtrepair.align.core import align as align_units
+    from mtrepair.align.backends import Choice
     from mtrepair.align.gold import format_json, read_gold, score_alignment
-    from mtrepair.align.reference import prose_units, with_structure
-    from mtrepair.align.units import MODES, units
-    from mtrepair.langdata import guess_language
+    from mtrepair.align.texts import align_texts
+    from mtrepair.align.units import MODES
 
     with cli_errors():
         if fmt not in FORMATS:
@@ -224,43 +212,37 @@ def align(
             raise InputError("only one side can be read from stdin (-)")
         if skip is not None and not (math.isfinite(skip) and skip > 0):
             raise ConfigError(f"--skip must be a positive number, not {skip}")
-        g_text, c_text = _read_one(garbled, encoding), _read_one(clean, encoding)
-        g_lang = guess_language(g_text) if lang == "auto" else lang
-        c_lang = guess_language(c_text) if clean_lang == "auto" else clean_lang
-        if repair and units_mode == "sentences":
-            # Scraped text breaks sentences at "U.S." and wraps lines: cut into
-            # sentences as `clean` leaves them, so a broken line is no bead of its own.
-            from mtrepair.config import Config
-            from mtrepair.pipeline import clean_text
-
-            g_text = clean_text(g_text, Config(lang=g_lang)).text
-            c_text = clean_text(c_text, Config(lang=c_lang)).text
-        g_units = units(g_text, units_mode, g_lang)
-        c_units = units(c_text, units_mode, c_lang)
         gold_beads = read_gold(gold) if gold is not None else None
-        if gold_beads is not None and gold is not None:
-            _check_gold(gold_beads, len(g_units), len(c_units), gold)
-        choice = choose_backend(model, model_path, g_lang, c_lang)
-        if choice.message is not None:
-            level = "warning" if choice.warning else "note"
-            err.print(f"mtrepair: {level}: {choice.message}", markup=False, soft_wrap=True)
-        if max_bead is None:
-            max_bead = COMPARABLE_MAX_BEAD if min_score > 0 else MAX_BEAD
+        g_text, c_text = _read_one(garbled, encoding), _read_one(clean, encoding)
+
+        def tell(choice: Choice) -> None:
+            if choice.message is not None:
+                level = "warning" if choice.warning else "note"
+                err.print(f"mtrepair: {level}: {choice.message}", markup=False, soft_wrap=True)
+
         # Sentences of the story are aligned; headings, bylines, datelines and captions
         # stand apart (never merged into a sentence's bead). Lines are aligned as given.
-        g_kept, c_kept = list(range(len(g_units))), list(range(len(c_units)))
-        if units_mode == "sentences":
-            g_kept, c_kept = prose_units(g_text, g_units), prose_units(c_text, c_units)
-        prose = align_units(
-            [g_units[i].text for i in g_kept],
-            [c_units[j].text for j in c_kept],
-            backend=choice.backend,
+        aligned = align_texts(
+            g_text,
+            c_text,
+            units=units_mode,
+            lang=lang,
+            clean_lang=clean_lang,
+            backend=model,
+            model_path=model_path,
             max_bead=max_bead,
-            band=band,
             min_score=min_score,
             skip=skip,
+            band=band,
+            repair=repair,
+            on_choice=tell,
         )
-        beads = with_structure(prose, g_kept, c_kept, len(g_units), len(c_units))
+        beads = list(aligned.beads)
+        g_units, c_units = list(aligned.garbled_units), list(aligned.clean_units)
+        g_kept, c_kept = aligned.garbled_prose, aligned.clean_prose
+        g_lang, c_lang = aligned.garbled_lang, aligned.clean_lang
+        if gold_beads is not None and gold is not None:
+            _check_gold(gold_beads, len(g_units), len(c_units), gold)
         if fmt == "json":
             rendered = format_json(beads)
         elif fmt == "tsv":

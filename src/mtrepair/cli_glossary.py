@@ -329,20 +329,58 @@ def export(
 
 @app.command()
 def qa(
-    src: Annotated[Path, typer.Option("--src", help="The source text.")],
-    mt: Annotated[Path, typer.Option("--mt", help="Its translation.")],
-    src_lang: Annotated[str, typer.Option("--src-lang", help="Language of the source, e.g. ar.")],
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Language of the translation.")] = "en",
+    mt: Annotated[
+        Path,
+        typer.Option(
+            "--mt",
+            help="The translation; or a TMX/XLIFF file holding source and translation (no --src then).",
+        ),
+    ],
+    src: Annotated[Path | None, typer.Option("--src", help="The source text (plain-text --mt).")] = None,
+    src_lang: Annotated[
+        str | None,
+        typer.Option("--src-lang", help="Language of the source, e.g. ar (default: a TMX/XLIFF's own)."),
+    ] = None,
+    tgt_lang: Annotated[
+        str | None,
+        typer.Option("--tgt-lang", help="Language of the translation (default en, or a TMX/XLIFF's own)."),
+    ] = None,
     glossary: GlossaryOpt = None,
     fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
     encoding: EncodingOpt = "utf-8",
+    notes_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--notes-out",
+            help="With a TMX/XLIFF --mt: write a copy of it here with the findings as notes of their "
+            "segments; the input is not changed.",
+        ),
+    ] = None,
 ) -> None:
-    """Term QA: glossary terms of the source missing or respelled in the translation."""
+    """Term QA: glossary terms of the source missing or respelled in the translation.
+
+    With a TMX or XLIFF --mt every segment is checked on its own, its inline tags too
+    (missing, extra, closed before opened), and an untranslated segment is a finding;
+    findings are reported per segment id. Exit 1 when anything is found.
+    """
+    from mtrepair.bilingual import is_bilingual
     from mtrepair.glossary.qa import check_texts
 
     with cli_errors():
+        if fmt not in ("text", "json"):
+            raise GlossaryError(f"unknown format {fmt!r}; use text or json")
+        if is_bilingual(mt):
+            if _qa_bilingual(mt, src, src_lang, tgt_lang, glossary, fmt, notes_out):
+                raise typer.Exit(1)
+            return
+        if notes_out is not None:
+            raise GlossaryError("--notes-out writes notes into a copy of a TMX/XLIFF --mt; pass one")
+        if src is None:
+            raise GlossaryError("--src is missing: pass the source text, or a TMX/XLIFF file as --mt")
+        if src_lang is None:
+            raise GlossaryError("--src-lang is missing: pass the language of --src, e.g. --src-lang ar")
         s, t = _first_text(src, encoding), _first_text(mt, encoding)
-        issues = check_texts(Matcher(_load(glossary)), s, t, src_lang=src_lang, tgt_lang=tgt_lang)
+        issues = check_texts(Matcher(_load(glossary)), s, t, src_lang=src_lang, tgt_lang=tgt_lang or "en")
         if fmt == "json":
             json.dump([i.__dict__ for i in issues], sys.stdout, ensure_ascii=False, indent=1)
             print()
@@ -351,3 +389,61 @@ def qa(
                 print(f"{mt}:{i.line}: {i.entry}: {i.message}")
         if issues:
             raise typer.Exit(1)
+
+
+def _primary(value: str, given: str | None, path: Path, side: str, option: str) -> str:
+    """The glossary language of a TMX/XLIFF side: the option, else the file's code without region."""
+    lang = (given or value).strip().replace("_", "-").split("-")[0].lower()
+    if not lang:
+        raise GlossaryError(f"{path} names no {side} language; pass {option}")
+    return lang
+
+
+def _qa_bilingual(
+    mt: Path,
+    src: Path | None,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    glossary: list[Path] | None,
+    fmt: str,
+    notes_out: Path | None,
+) -> bool:
+    """``glossary qa`` on a TMX/XLIFF file; True when something was found (exit 1)."""
+    from mtrepair.bilingual import read_bilingual, term_qa, write_xliff_notes
+
+    if src is not None:
+        raise GlossaryError(f"--mt {mt} is a TMX/XLIFF file that holds the source too; drop --src")
+    file = read_bilingual(mt, source_lang=src_lang, target_lang=tgt_lang)
+    results = term_qa(
+        file,
+        Matcher(_load(glossary)),
+        src_lang=_primary(file.source_lang, src_lang, mt, "source", "--src-lang"),
+        tgt_lang=_primary(file.target_lang, tgt_lang, mt, "target", "--tgt-lang"),
+    )
+    found = [r for r in results if r.has_findings]
+    if notes_out is not None:
+        notes = {r.segment.id: [f"mtrepair glossary qa: {m}" for m in r.messages()] for r in found}
+        write_xliff_notes(mt, notes_out, notes, source_lang=src_lang or None, target_lang=tgt_lang or None)
+    if fmt == "json":
+        doc = {
+            "path": file.path,
+            "format": file.format,
+            "source_lang": file.source_lang,
+            "target_lang": file.target_lang,
+            "checked": len(results),
+            "segments": {
+                r.segment.id: {
+                    "untranslated": r.untranslated,
+                    "terms": [i.__dict__ for i in r.terms],
+                    "tags": [{"kind": t.kind, "tag": t.tag, "message": t.message} for t in r.tags],
+                }
+                for r in found
+            },
+        }
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for r in found:
+            for message in r.messages():
+                print(f"{mt}:{r.segment.id}: {message}")
+    return bool(found)

@@ -13,30 +13,38 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import hashlib
+import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from mtrepair.config import Config
 from mtrepair.engine import Job, ShardEnd, ShardStart, check_engine, count_shards, local_stream
-from mtrepair.errors import ConfigError
+from mtrepair.errors import ConfigError, OutputError
 from mtrepair.frequent import RULE, LineCounts, RepeatedLines, fold
 from mtrepair.io import ReadProblems, SourceDoc, atomic_writer, expand, is_jsonl, read_documents
 from mtrepair.progress import ProgressSink
 from mtrepair.report import ReportWriter, document_entry
 from mtrepair.shards import (
+    EXCLUDED_SUFFIX,
     ShardTask,
     ShardWriter,
+    exclusion,
     exclusion_message,
     fingerprint,
     input_bytes,
     is_done,
     plan_shards,
     render,
+    skipped_exclusion,
 )
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from mtrepair.filters import Filters, Verdict
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,9 @@ class Summary:
     problems: list[str] = field(default_factory=list)
     # With --reference: beads and divergences by kind, over every document.
     reference: Counter[str] = field(default_factory=Counter)
+    # With filters: documents dropped, by reason (mtrepair.filters.REASONS); not in ``excluded``.
+    filtered: Counter[str] = field(default_factory=Counter)
+    exclusions: str | None = None  # the one exclusion file of a run without -o FOLDER/ (filters on)
 
 
 def output_format(paths: list[str], fmt: str | None) -> str:
@@ -78,6 +89,61 @@ def output_format(paths: list[str], fmt: str | None) -> str:
 
 def _has_jsonl(folder: Path) -> bool:
     return any(is_jsonl(str(p)) for p in folder.rglob("*.jsonl*"))
+
+
+def filtered_exclusion(doc: SourceDoc, verdict: Verdict) -> dict[str, Any]:
+    """The exclusion-file line of a document a filter dropped: the failure line's fields,
+    the reason as a code of :data:`mtrepair.filters.REASONS`, its score, threshold and message."""
+    line = exclusion(doc, verdict.reason)
+    record = line.pop("record")
+    return {**line, **verdict.as_dict(), "record": record}
+
+
+class FilteringShardWriter(ShardWriter):
+    """A shard's outputs, whose exclusion file also takes the documents a filter dropped."""
+
+    def drop(self, doc: SourceDoc, verdict: Verdict) -> None:
+        """A document a filter dropped: kept out of the output, listed with its reason and score.
+
+        Not a problem (no warning, no exit 6): dropping is what the filter was asked to do.
+        """
+        self._excluded.append((doc.line or 0, filtered_exclusion(doc, verdict)))
+        self.summary.excluded += 1
+        self.summary.bytes += doc.nbytes
+
+
+_OUTPUT_SUFFIXES = (".jsonl.gz", ".jsonl", ".txt.gz", ".txt")
+
+
+def exclusions_beside(output: str) -> Path:
+    """The exclusion file beside one output file: ``out.jsonl`` gives ``out.excluded.jsonl``, as shards do."""
+    for suffix in _OUTPUT_SUFFIXES:
+        if output.endswith(suffix):
+            return Path(output[: -len(suffix)] + EXCLUDED_SUFFIX)
+    return Path(output + EXCLUDED_SUFFIX)
+
+
+def _exclusions_path(out: str | None, mirror: bool, exclusions: Path | None, filtering: bool) -> Path | None:
+    """Where the dropped documents of a run without an output folder go (None: per shard, or no filter)."""
+    if exclusions is not None and (mirror or not filtering):
+        raise ConfigError(
+            "--exclusions goes with --filter and one output (a file or stdout); "
+            "with -o FOLDER/ every input's drops go to NAME.excluded.jsonl beside its output"
+        )
+    if not filtering or mirror:
+        return None
+    if exclusions is not None:
+        path = exclusions
+    elif out is not None:
+        path = exclusions_beside(out)
+    else:
+        raise ConfigError(
+            "--filter writes every dropped document, with its reason and score, to an exclusion file: "
+            "give -o FILE (drops beside it), -o FOLDER/, or --exclusions FILE"
+        )
+    if out is not None and path.resolve() == Path(out).resolve():
+        raise OutputError(f"{path}: is the output too; give --exclusions another file")
+    return path
 
 
 def clean_corpus(
@@ -99,6 +165,8 @@ def clean_corpus(
     progress: ProgressSink | None = None,
     html: Path | None = None,
     garble: bool | None = None,
+    filters: Filters | None = None,
+    exclusions: Path | None = None,
 ) -> Summary:
     """Clean every document of ``paths`` and write the results.
 
@@ -125,12 +193,24 @@ def clean_corpus(
     entry (:mod:`mtrepair.qe.sentences`); ``None`` means on when a ``report`` or
     ``html`` page is written and off for ``report_dir`` alone, where corpus
     throughput matters (it roughly halves it).
+    ``filters`` (:mod:`mtrepair.filters`) drops whole documents after repair: a
+    dropped document is not written; it goes, with its reason, score and threshold,
+    to the exclusion file (``NAME.excluded.jsonl`` of its shard with an output
+    folder; else ``exclusions``, by default beside ``out``; standard output needs
+    ``exclusions``), which then also lists the failed and broken documents. The
+    counts per reason are ``Summary.filtered``. Filters run on the local engine.
     ``config`` defaults to the shipped glossary, ``stdout`` to ``sys.stdout``.
     """
     fmt = output_format(paths, fmt)
     check_engine(engine, workers)
     if html is not None and engine == "dask":
         raise ConfigError("--html writes one page from this process; use the local engine (--workers N)")
+    filtering = filters is not None and filters.active
+    if filtering and engine == "dask":
+        raise ConfigError(
+            "--filter runs on the local engine (use --workers N): Dask shards cannot record "
+            "the filter's reasons and scores yet"
+        )
     if config is None:
         from mtrepair.glossary import default_paths
 
@@ -143,6 +223,7 @@ def clean_corpus(
     headers = fmt == "text" and (len(inputs) > 1 or any(is_jsonl(str(p)) for p in inputs))
     if resume and not mirror:
         raise ConfigError("--resume needs an output folder: -o FOLDER/")
+    dropped_path = _exclusions_path(out, mirror, exclusions, filtering)
     if engine == "dask" and (not mirror or report is not None or any(str(p) == "-" for p in inputs)):
         raise ConfigError(
             "--engine dask writes every shard on the workers: give -o FOLDER/ and file inputs, "
@@ -170,6 +251,7 @@ def clean_corpus(
         entries=report_dir is not None,
         garble=garble,
         steps=report is not None or html is not None,
+        filters=filters if filtering else None,
     )
     prepare = functools.partial(
         _prepare, tasks, job, summary, fmt=fmt, encoding=encoding, newline=headers, resume=resume
@@ -202,7 +284,11 @@ def clean_corpus(
         elif not mirror:
             sink = stack.enter_context(atomic_writer(out_path, protect=tuple(inputs)))
             summary.outputs.append(str(out))
-        shard: ShardWriter | None = None
+        dropped: IO[str] | None = None
+        if dropped_path is not None:
+            dropped = stack.enter_context(atomic_writer(dropped_path, protect=tuple(inputs)))
+            summary.exclusions = str(dropped_path)
+        shard: FilteringShardWriter | None = None
         file_stack = contextlib.ExitStack()
         stack.enter_context(file_stack)
         # closing(): an error here must stop the worker pool now, not at garbage collection.
@@ -210,23 +296,37 @@ def clean_corpus(
         for item in stream:
             if isinstance(item, ShardStart):
                 if mirror or report_dir is not None:
-                    shard = file_stack.enter_context(ShardWriter(item.task))
+                    shard = FilteringShardWriter(item.task)
+                    file_stack.enter_context(shard)
                 continue
             if isinstance(item, ShardEnd):
                 problems.messages.extend(item.problems.messages)
                 summary.excluded += len(item.problems.skipped)
+                if dropped is not None:
+                    _write_lines(dropped, [skipped_exclusion(s) for s in item.problems.skipped])
                 if shard is not None:
                     summary.outputs.extend(shard.commit(item.problems).outputs)
                     file_stack.close()
                     shard = None
                 continue
             doc, outcome = item.doc, item.outcome
+            if outcome.verdict is not None:
+                summary.filtered[outcome.verdict.reason] += 1
+                if shard is not None:
+                    shard.drop(doc, outcome.verdict)
+                if dropped is not None:
+                    _write_lines(dropped, [filtered_exclusion(doc, outcome.verdict)])
+                if progress is not None:
+                    progress.advance(1, doc.nbytes)
+                continue
             if outcome.result is None:
                 reason = outcome.error or "repair failed"
                 problems.messages.append(exclusion_message(doc, reason))
                 summary.excluded += 1
                 if shard is not None:
                     shard.exclude(doc, reason)
+                if dropped is not None:
+                    _write_lines(dropped, [exclusion(doc, reason)])
                 if progress is not None:
                     progress.advance(1, doc.nbytes)
                 continue
@@ -261,7 +361,13 @@ def clean_corpus(
         if writer is not None:
             writer.close()
     summary.problems = problems.messages
+    if summary.exclusions is not None:
+        summary.outputs.append(summary.exclusions)
     return summary
+
+
+def _write_lines(fh: IO[str], lines: list[dict[str, Any]]) -> None:
+    fh.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
 
 
 def _prepare(
@@ -293,6 +399,9 @@ def _prepare(
     digest = fingerprint(
         config, fmt=fmt, encoding=encoding, newline=newline, reference=job.reference, repeated=learned
     )
+    if job.filters is not None:
+        # The filters decide which documents a shard's output holds: a changed threshold redoes it.
+        digest = hashlib.sha256(f"{digest}|filters={job.filters!r}".encode()).hexdigest()
     tasks = [dataclasses.replace(t, fingerprint=digest) for t in tasks]
     if resume:
         todo = [t for t in tasks if not is_done(t)]

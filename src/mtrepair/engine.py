@@ -58,6 +58,7 @@ from mtrepair.report import document_entry
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from mtrepair.corpus import ReferenceSpec
+    from mtrepair.filters import Filters, Verdict
     from mtrepair.frequent import LineCounts, RepeatedLines
     from mtrepair.shards import ShardSummary, ShardTask
 
@@ -83,6 +84,7 @@ class Job:
     steps: bool = True  # send every step back to the main process (a --report or --html page reads them)
     garble: bool = False  # score every output sentence (mtrepair.qe.sentences) into the entry
     repeated: RepeatedLines | None = None  # what the first pass learned (rule repeated_lines)
+    filters: Filters | None = None  # document filters (clean --filter): a dropped document has a verdict
 
     def config_for(self, doc: SourceDoc) -> Config:
         """The configuration for one document: with its source's repeated lines, if any."""
@@ -94,6 +96,9 @@ class Job:
 @dataclass(frozen=True)
 class Outcome:
     """One cleaned document, or why it could not be cleaned (``result`` is None).
+
+    A document a filter dropped (:mod:`mtrepair.filters`) has no result either:
+    its ``verdict`` says why, with the score, and ``error`` holds the verdict's message.
 
     ``edits`` and ``flags`` count the result's steps. They are kept apart because
     a worker of a run that needs no steps in the main process (no ``--report``,
@@ -110,6 +115,7 @@ class Outcome:
     edits: int = 0
     flags: int = 0
     detached: bool = False
+    verdict: Verdict | None = None
 
     def travel(self) -> Outcome:
         """The outcome as a worker sends it when the main process needs no steps."""
@@ -130,7 +136,9 @@ def process(doc: SourceDoc, job: Job) -> Outcome:
     An exception inside a repair excludes this document (with its reason) and the
     run goes on: one odd document in a million must not cost the other 999,999.
     Domain errors (:class:`MtrepairError`: a bad option, a missing model) are the
-    user's to fix and still stop the run.
+    user's to fix and still stop the run. With ``job.filters`` the finished text
+    (after a reference's adoptions) is judged before the costly report work, and a
+    dropped document comes back without a result, with its verdict.
     """
     try:
         result = clean_text(doc.text, job.config_for(doc))
@@ -147,6 +155,12 @@ def process(doc: SourceDoc, job: Job) -> Outcome:
                 "beads": [b.as_dict() for b in beads],
                 "summary": summarize(result, beads),
             }
+        if job.filters is not None and job.filters.active:
+            from mtrepair.filters import judge
+
+            verdict = judge(result, job.filters, job.config.lang)
+            if verdict is not None:
+                return Outcome(None, error=verdict.message, verdict=verdict)
         if job.garble:
             from mtrepair.qe.sentences import garble_entry
 

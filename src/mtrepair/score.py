@@ -1,11 +1,13 @@
 """MT quality metrics through sacrebleu: corpus and sentence scores, signatures, significance.
 
-Every number comes from sacrebleu's own metric classes with their defaults, so a
-score here is the score the sacrebleu CLI prints for the same files, and every
+Every number comes from sacrebleu's own metric classes, configured by
+:class:`Options` the way the sacrebleu CLI configures them for the same flags
+(``-tok``, ``-lc``, ``--force``, ``-w``, ``--chrf-word-order``), so a score here
+is the score the sacrebleu CLI prints for the same files and flags, and every
 score carries its sacrebleu signature. Paired significance tests are sacrebleu's
 ``PairedTest`` (paired bootstrap resampling or approximate randomization); its
-seed (``SACREBLEU_SEED``, default 12345) makes them reproducible.
-"""
+seed (``SACREBLEU_SEED``, default 12345) makes them reproducible. One deliberate
+difference: a system identical to the baseline gets p = 1 (see :func:`paired_test`)."""
 
 from __future__ import annotations
 
@@ -28,11 +30,85 @@ METRICS: dict[str, Callable[[], Metric]] = {
     "ter": TER,
 }
 TESTS = {"paired-bs": "bs", "paired-ar": "ar"}
+# sacrebleu's SentencePiece tokenizers: each loads a model from SACREBLEU_DIR/models, or downloads it.
+SPM_TOKENIZERS = {"spm", "flores101", "flores200", "spBLEU-1K"}
+MAX_WIDTH = 16
+# sacrebleu warns when this many hypotheses end in a space-separated period.
+TOKENIZED_LINES = 100
+IDENTICAL_NOTE = "identical to the baseline for this metric"
+
+
+@dataclass(frozen=True)
+class Options:
+    """The sacrebleu CLI options that change numbers or signatures, with the CLI's meaning.
+
+    As in sacrebleu, ``tokenize`` and ``lowercase`` are BLEU's (``-tok``, ``-lc``):
+    chrF and TER keep their own case handling, so a score here stays the score
+    ``sacrebleu -tok X -lc`` prints. ``force`` only silences the tokenized-input
+    warning (sacrebleu's signature does not record it). ``chrf_word_order`` is
+    ``--chrf-word-order`` for the ``chrf`` metric (0 chrF, 2 chrF++); ``chrf++``
+    always means word order 2. ``width`` is ``-w``: decimals of printed scores.
+    """
+
+    tokenize: str | None = None
+    lowercase: bool = False
+    force: bool = False
+    chrf_word_order: int | None = None
+    width: int = 2
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.width <= MAX_WIDTH:
+            raise ConfigError(f"width {self.width} out of range; use 0 to {MAX_WIDTH} decimal places")
+        if self.chrf_word_order is not None and not 0 <= self.chrf_word_order <= 6:
+            raise ConfigError(
+                f"chrF word order {self.chrf_word_order} out of range; use 0 (chrF) to 6 (2 is chrF++)"
+            )
+        if self.tokenize is not None:
+            check_tokenizer(self.tokenize)
+
+
+def check_tokenizer(name: str) -> None:
+    """Fail in one line, before scoring, when a BLEU tokenizer cannot run here (and offline).
+
+    sacrebleu would download a SentencePiece model on first use, or fail with a
+    multi-line install hint for MeCab: both become a ConfigError that names the fix.
+    """
+    import os
+
+    import sacrebleu.utils
+
+    if name not in BLEU.TOKENIZERS:
+        raise ConfigError(f"unknown tokenizer {name!r}; use one of {', '.join(BLEU.TOKENIZERS)}")
+    if name in SPM_TOKENIZERS:
+        from sacrebleu.tokenizers.tokenizer_spm import SPM_MODELS
+
+        model = os.path.join(
+            sacrebleu.utils.SACREBLEU_DIR, "models", os.path.basename(SPM_MODELS[name]["url"])
+        )
+        if not os.path.exists(model):
+            raise ConfigError(
+                f"tokenizer {name!r} needs its SentencePiece model at {model} and mtrepair does not "
+                f"download; fetch it once with `sacrebleu -tok {name}` online, "
+                "or use 13a, intl, zh, char or none"
+            )
+    try:
+        BLEU(tokenize=name)  # builds the tokenizer: fails here if it cannot run
+    except (ImportError, RuntimeError, AssertionError) as exc:
+        extras = {"ja-mecab": "ja", "ko-mecab": "ko"}
+        if name in extras:
+            fix = f"MeCab and its dictionary are missing; pip install 'sacrebleu[{extras[name]}]'"
+        else:
+            fix = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+        raise ConfigError(f"tokenizer {name!r} is not usable here: {fix}") from None
 
 
 @dataclass(frozen=True)
 class SystemScore:
-    """One metric of one system; ``p_value``/``ci`` only from a significance test."""
+    """One metric of one system; ``p_value``/``ci`` only from a significance test.
+
+    ``name`` is sacrebleu's name for the metric as configured (``BLEU``,
+    ``chrF2``, ``chrF2++``, ``TER``), the column title of its tables.
+    """
 
     system: str
     metric: str
@@ -43,6 +119,7 @@ class SystemScore:
     mean: float | None = None
     ci: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    name: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -52,17 +129,51 @@ class SystemScore:
             "signature": self.signature,
             "formatted": self.formatted,
         }
+        if self.name:
+            out["name"] = self.name
         for k in ("p_value", "mean", "ci"):
             if getattr(self, k) is not None:
                 out[k] = float(getattr(self, k))  # sacrebleu returns numpy scalars
+        out.update(self.extra)
         return out
 
 
-def metric(name: str) -> Metric:
-    try:
-        return METRICS[name]()
-    except KeyError:
-        raise ConfigError(f"unknown metric {name!r}; use one of {', '.join(METRICS)}") from None
+def metric(name: str, options: Options | None = None) -> Metric:
+    """A sacrebleu metric configured as ``sacrebleu`` would be with the same CLI options."""
+    opts = options or Options()
+    if name not in METRICS:
+        raise ConfigError(f"unknown metric {name!r}; use one of {', '.join(METRICS)}")
+    if name == "bleu":
+        # force=True: sacrebleu's own check logs three lines; tokenized_warning() says it in one.
+        return BLEU(lowercase=opts.lowercase, force=True, tokenize=opts.tokenize)
+    if name == "chrf":
+        return CHRF(word_order=opts.chrf_word_order or 0)
+    if name == "chrf++":
+        if opts.chrf_word_order not in (None, 2):
+            raise ConfigError(
+                f"chrf++ is chrF with word order 2, not {opts.chrf_word_order}; use --metric chrf with it"
+            )
+        return CHRF(word_order=2)
+    return METRICS[name]()
+
+
+def tokenized_warning(
+    system: str, hyps: Sequence[str], metrics: Sequence[str], options: Options
+) -> str | None:
+    """sacrebleu's check for tokenized BLEU input, as one line (None: nothing to say).
+
+    sacrebleu warns, and still scores, when at least 100 hypotheses end in " ."
+    unless ``--force`` says the text really is detokenized; so does mtrepair.
+    """
+    if options.force or "bleu" not in metrics:
+        return None
+    count = sum(1 for h in hyps if h.endswith(" ."))
+    if count < TOKENIZED_LINES:
+        return None
+    return (
+        f"{system}: {count} lines end in a tokenized period (' .'); BLEU expects detokenized text, "
+        "which may change the score (pass --force if the text is detokenized)"
+    )
 
 
 def check_lengths(systems: Sequence[tuple[str, Sequence[str]]], refs: Sequence[Sequence[str]]) -> None:
@@ -81,31 +192,55 @@ def check_lengths(systems: Sequence[tuple[str, Sequence[str]]], refs: Sequence[S
 
 
 def corpus_scores(
-    systems: Sequence[tuple[str, Sequence[str]]], refs: Sequence[Sequence[str]], metrics: Sequence[str]
+    systems: Sequence[tuple[str, Sequence[str]]],
+    refs: Sequence[Sequence[str]],
+    metrics: Sequence[str],
+    options: Options | None = None,
 ) -> list[SystemScore]:
+    opts = options or Options()
     check_lengths(systems, refs)
     out = []
     for name, hyps in systems:
         for m in metrics:
-            scorer = metric(m)
+            scorer = metric(m, opts)
             s = scorer.corpus_score(list(hyps), [list(r) for r in refs])
-            out.append(SystemScore(name, m, float(s.score), str(scorer.get_signature()), str(s)))
+            out.append(
+                SystemScore(
+                    name,
+                    m,
+                    float(s.score),
+                    str(scorer.get_signature()),
+                    s.format(width=opts.width),
+                    name=s.name,
+                )
+            )
     return out
 
 
 def sentence_scores(
-    hyps: Sequence[str], refs: Sequence[Sequence[str]], metrics: Sequence[str]
+    hyps: Sequence[str],
+    refs: Sequence[Sequence[str]],
+    metrics: Sequence[str],
+    options: Options | None = None,
+    *,
+    digits: int = 4,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Per-segment scores and their signatures (BLEU with effective order, as sacrebleu advises)."""
+    """Per-segment scores (rounded to ``digits``) and their signatures.
+
+    BLEU uses effective order, as ``sacrebleu -sl`` does for sentence BLEU.
+    """
+    opts = options or Options()
     check_lengths([("hyp", hyps)], refs)
-    scorers = {m: metric(m) for m in metrics}
+    scorers = {m: metric(m, opts) for m in metrics}
     if "bleu" in scorers:
-        scorers["bleu"] = BLEU(effective_order=True)
+        scorers["bleu"] = BLEU(
+            lowercase=opts.lowercase, force=True, tokenize=opts.tokenize, effective_order=True
+        )
     rows = []
     for i, h in enumerate(hyps):
         row: dict[str, Any] = {"segment": i + 1}
         for m, scorer in scorers.items():
-            row[m] = round(float(scorer.sentence_score(h, [r[i] for r in refs]).score), 4)
+            row[m] = round(float(scorer.sentence_score(h, [r[i] for r in refs]).score), digits)
         rows.append(row)
     return rows, {m: str(s.get_signature()) for m, s in scorers.items()}
 
@@ -116,49 +251,86 @@ def paired_test(
     metrics: Sequence[str],
     test: str = "paired-bs",
     n_samples: int = 0,
+    options: Options | None = None,
 ) -> list[SystemScore]:
-    """Compare every system with the first (the baseline), as ``sacrebleu --paired-*`` does."""
+    """Compare every system with the first (the baseline), as ``sacrebleu --paired-*`` does.
+
+    One correction: a system whose segment statistics equal the baseline's (the
+    same text, or text the metric cannot tell apart) gets p = 1 and a note.
+    sacrebleu counts resampled differences strictly greater than the observed
+    one, so zero differences everywhere give it p = 1/(n+1), e.g. 0.001, which
+    reads as "significantly different" from itself.
+    """
     if test not in TESTS:
         raise ConfigError(f"unknown test {test!r}; use {' or '.join(TESTS)}")
     if len(systems) < 2:
         raise ConfigError("a significance test needs at least two --hyp files (the first is the baseline)")
+    opts = options or Options()
     check_lengths(systems, refs)
     ref_lists = [list(r) for r in refs]
-    scorers: dict[str, Metric] = {}
-    for m in metrics:
-        factory = METRICS.get(m)
-        if factory is None:
-            raise ConfigError(f"unknown metric {m!r}; use one of {', '.join(METRICS)}")
-        scorers[m] = factory()
+    scorers = {m: metric(m, opts) for m in metrics}
     runner = PairedTest(
         [(n, list(h)) for n, h in systems], scorers, ref_lists, test_type=TESTS[test], n_samples=n_samples
     )
     signatures, results = runner()
+    by_key = {_name(s): m for m, s in scorers.items()}
+    identical = {
+        m: [_same_statistics(s, systems[0][1], hyps, ref_lists) for _, hyps in systems]
+        for m, s in scorers.items()
+    }
     out = []
     names = results["System"]
     for key, column in results.items():
         if key == "System":
             continue
-        m = next(name for name, s in scorers.items() if key.startswith(_short(s)))
-        for name, r in zip(names, column, strict=True):
+        m = by_key[key]
+        for k, (name, r) in enumerate(zip(names, column, strict=True)):
             assert isinstance(r, Result)
+            p_value = getattr(r, "p_value", None)
+            extra: dict[str, Any] = {}
+            if k > 0 and identical[m][k]:
+                p_value, extra = 1.0, {"note": IDENTICAL_NOTE}
             out.append(
                 SystemScore(
                     str(name),
                     m,
                     float(r.score),
                     str(signatures[key]),
-                    f"{key} = {r.score:.2f}",
-                    p_value=getattr(r, "p_value", None),
+                    f"{key} = {r.score:.{opts.width}f}",
+                    p_value=p_value,
                     mean=getattr(r, "mean", None),
                     ci=getattr(r, "ci", None),
+                    extra=extra,
+                    name=key,
                 )
             )
     return out
 
 
-def _short(scorer: Metric) -> str:
-    return {"BLEU": "BLEU", "CHRF": "chrF", "TER": "TER"}[type(scorer).__name__]
+def _name(scorer: Metric) -> str:
+    """sacrebleu's score name for a configured metric (``chrF2++``): PairedTest's result keys."""
+    if isinstance(scorer, BLEU):
+        return "BLEU"
+    if isinstance(scorer, CHRF):
+        return f"chrF{scorer.beta}" + "+" * scorer.word_order
+    return "TER"
+
+
+def _same_statistics(
+    scorer: Metric, baseline: Sequence[str], hyps: Sequence[str], refs: list[list[str]]
+) -> bool:
+    """True when every segment gives the metric the same sufficient statistics as the baseline.
+
+    Uses the statistics PairedTest itself resamples, so "the same" means exactly
+    what makes every resampled difference zero.
+    """
+    if list(hyps) == list(baseline):
+        return True
+    import numpy as np
+
+    a = scorer._extract_corpus_statistics(list(baseline), refs)
+    b = scorer._extract_corpus_statistics(list(hyps), refs)
+    return bool(np.array_equal(np.asarray(a), np.asarray(b)))
 
 
 @dataclass(frozen=True)
@@ -192,6 +364,7 @@ def repair_effect(
     *,
     test: str = "paired-bs",
     n_samples: int = 0,
+    options: Options | None = None,
 ) -> list[RepairEffect]:
     """Score ``hyps`` before and after ``clean`` and attribute the change to rules by ablation.
 
@@ -211,7 +384,7 @@ def repair_effect(
     edits = Counter(e.rule for r in results for e in r.edits)
     tested = {
         (s.system, s.metric): s
-        for s in paired_test([("before", hyps), ("after", repaired)], refs, metrics, test, n_samples)
+        for s in paired_test([("before", hyps), ("after", repaired)], refs, metrics, test, n_samples, options)
     }
     ablated: dict[str, list[str]] = {
         rule: [clean_text(h, replace(config, disabled=config.disabled | {rule})).text for h in hyps]
@@ -222,7 +395,7 @@ def repair_effect(
         before, after = tested[("before", m)], tested[("after", m)]
         share = {}
         for rule, texts in ablated.items():
-            without = metric(m).corpus_score(list(texts), [list(r) for r in refs]).score
+            without = metric(m, options).corpus_score(list(texts), [list(r) for r in refs]).score
             share[rule] = round(after.score - float(without), 4)
         out.append(RepairEffect(m, before, after, after.p_value, share, dict(edits)))
     return out
