@@ -343,7 +343,7 @@ def _check_short(result: Result, filters: Filters, lang: str) -> _Scored:
                 "too_short",
                 float(chars),
                 float(filters.min_chars),
-                f"too_short: {chars} characters after repair < {filters.min_chars}",
+                f"too_short: {chars} character{'' if chars == 1 else 's'} after repair < {filters.min_chars}",
             )
     if filters.min_words is not None:
         words = word_count(result.text)
@@ -353,7 +353,7 @@ def _check_short(result: Result, filters: Filters, lang: str) -> _Scored:
                 "too_short",
                 float(words),
                 float(filters.min_words),
-                f"too_short: {words} words after repair < {filters.min_words}",
+                f"too_short: {words} word{'' if words == 1 else 's'} after repair < {filters.min_words}",
             )
     return scores, verdict
 
