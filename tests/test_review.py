@@ -641,7 +641,10 @@ def test_the_default_scorer_underlines_the_words_a_post_editor_would_change(tmp_
     with review.review_writer(target, config=CONFIG) as w:
         w.add(document_entry("002", "seed", result), original=text, repaired=result.text)
     page = target.read_text(encoding="utf-8")
-    words = re.findall(r'<span class="w" title="P\(BAD\) (\d\.\d\d): [^"]*">([^<]*)</span>', page)
-    assert words and all(0.0 <= float(p) <= 1.0 and w.strip() for p, w in words)
+    words = re.findall(r'<span class="w( w2)?" title="P\(BAD\) (\d\.\d\d): [^"]*">([^<]*)</span>', page)
+    assert words and all(0.0 <= float(p) <= 1.0 and w.strip() for _strong, p, w in words)
+    # the strong mark goes exactly to the words at or above review.STRONG_BAD
+    assert all((float(p) >= review.STRONG_BAD) == bool(strong) for strong, p, _w in words if p != "0.60")
+    assert any(strong for strong, _p, _w in words) and any(not strong for strong, _p, _w in words)
     assert "dotted words" in page  # the legend explains them
     Dom(page)  # still well formed
