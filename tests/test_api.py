@@ -31,29 +31,12 @@ from mtrepair.cli import app
 from mtrepair.errors import ConfigError, InputError
 from mtrepair.glossary import GlossaryError
 from tests.conftest import ROOT, seed_path
+from tests.samples import CONFLICT, ERBIL
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 PUBLIC = ("clean", "detect", "align", "qe", "Glossary")
 
-GLOSSARY = """\
-[[term]]
-id = "erbil"
-canonical = "Erbil"
-type = "place"
-note = "Capital of the Kurdistan region of Iraq"
-en = ["Irbil", "Arbil"]
-ar = ["أربيل"]
-"""
-# Claims a variant of erbil: `glossary check` (and so Glossary) refuses the pair.
-CONFLICT = """\
-[[term]]
-id = "arbil-governorate"
-canonical = "Arbil Governorate"
-type = "place"
-note = "The province around the city"
-en = ["Arbil"]
-ar = ["محافظة أربيل"]
-"""
+GLOSSARY = ERBIL
 
 
 # The README's "Python API" example, verbatim (a doctest session).

@@ -26,6 +26,7 @@ from mtrepair.cli import app
 from mtrepair.errors import ConfigError
 from mtrepair.filters import Filters
 from mtrepair.integrations.datatrove import MtrepairCleaner, MtrepairFilter
+from tests.samples import NEWS_EN, NEWS_EN_CLEAN
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,16 +37,8 @@ def mojibake(text: str) -> str:
 
 
 # Short invented news documents, damaged as the seeds are damaged.
-EN = (
-    "Rockets hit the base on Tuesday, officials said. Several U.S.\n\n"
-    "diplomats and troops were in the compound.\n\n"
-    "The Army Colonel Colonel spokesman said nobody was hurt.\n\n"
-    "Share on Facebook\n"
-)
-EN_CLEAN = (
-    "Rockets hit the base on Tuesday, officials said. Several U.S. diplomats and troops were in the "
-    "compound.\n\nThe Army Colonel spokesman said nobody was hurt."
-)
+EN = NEWS_EN
+EN_CLEAN = NEWS_EN_CLEAN
 FR_CLEAN = (
     "Le gouvernement a annoncé mardi une nouvelle réforme des retraites.\n\n"
     "Les syndicats ont appelé les salariés à manifester jeudi.\n"

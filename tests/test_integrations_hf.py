@@ -20,17 +20,10 @@ from mtrepair.errors import ConfigError
 from mtrepair.filters import Filters
 from mtrepair.integrations.hf import clean_batch, clean_example, keep_batch, keep_example
 from mtrepair.report import steps_of
+from tests.samples import NEWS_EN, NEWS_EN_CLEAN
 
-EN = (
-    "Rockets hit the base on Tuesday, officials said. Several U.S.\n\n"
-    "diplomats and troops were in the compound.\n\n"
-    "The Army Colonel Colonel spokesman said nobody was hurt.\n\n"
-    "Share on Facebook\n"
-)
-EN_CLEAN = (
-    "Rockets hit the base on Tuesday, officials said. Several U.S. diplomats and troops were in the "
-    "compound.\n\nThe Army Colonel spokesman said nobody was hurt."
-)
+EN = NEWS_EN
+EN_CLEAN = NEWS_EN_CLEAN
 FR_CLEAN = "Le gouvernement a annoncé mardi une nouvelle réforme des retraites.\n"
 FR = FR_CLEAN.encode("utf-8").decode("cp1252")  # mojibake: é read as Ã©
 DE = "Der Minister Minister sagte am Dienstag, die Reform sei notwendig.\n"

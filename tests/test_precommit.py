@@ -25,38 +25,14 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.samples import CONFLICT, ERBIL, MOSUL
 
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 HOOK = "mtrepair-glossary-check"
 INSTALLED_HOOK = "mtrepair-glossary-check-installed"
 
-GOOD = """\
-[[term]]
-id = "erbil"
-canonical = "Erbil"
-type = "place"
-note = "Capital of the Kurdistan region of Iraq"
-en = ["Irbil", "Arbil"]
-ar = ["أربيل"]
-
-[[term]]
-id = "mosul"
-canonical = "Mosul"
-type = "place"
-note = "City in northern Iraq"
-en = ["Mossul"]
-ar = ["الموصل"]
-"""
-# A second file claiming a variant of the first: only a check of both together sees it.
-CONFLICT = """\
-[[term]]
-id = "arbil-governorate"
-canonical = "Arbil Governorate"
-type = "place"
-note = "The province around the city"
-en = ["Arbil"]
-ar = ["محافظة أربيل"]
-"""
+GOOD = ERBIL + "\n" + MOSUL
+# CONFLICT (tests.samples) claims a variant of the first: only a check of both together sees it.
 # The README's sample .pre-commit-config.yaml, verbatim; the tests point it at a temp copy.
 README_SAMPLE = """\
 repos:
