@@ -284,6 +284,25 @@ def test_check_passes_on_shipped_and_catches_conflicts(tmp_path: Path) -> None:
     assert "not sorted" in messages
 
 
+def test_check_takes_files_as_arguments_as_pre_commit_passes_them(tmp_path: Path, runner: CliRunner) -> None:
+    from tests.samples import CONFLICT, ERBIL, MOSUL
+
+    (tmp_path / "iraq places.toml").write_text(ERBIL + "\n" + MOSUL, encoding="utf-8")
+    (tmp_path / "provinces.toml").write_text(CONFLICT, encoding="utf-8")
+    good = runner.invoke(app, ["glossary", "check", str(tmp_path / "iraq places.toml")])
+    assert good.exit_code == 0, good.output
+    assert "2 entries, 0 errors" in good.stdout
+    both = [str(tmp_path / "iraq places.toml"), str(tmp_path / "provinces.toml")]
+    together = runner.invoke(app, ["glossary", "check", *both])
+    assert together.exit_code == 1 and "also belongs to" in together.stdout
+    # the same files named with --glossary give the same answer
+    options = runner.invoke(app, ["glossary", "check", "--glossary", both[0], "--glossary", both[1]])
+    assert (options.exit_code, options.stdout) == (together.exit_code, together.stdout)
+    missing = runner.invoke(app, ["glossary", "check", str(tmp_path / "nope.toml")])
+    assert missing.exit_code != 0 and "nope.toml" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1
+
+
 def test_suggest_finds_transliteration_variants() -> None:
     g = parse('[[term]]\nid = "wayne-marotto"\ncanonical = "Wayne Marotto"\ntype = "person"\n', "g.toml")
     texts = [

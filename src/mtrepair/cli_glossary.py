@@ -234,12 +234,22 @@ def remove(
 
 
 @app.command()
-def check(glossary: GlossaryOpt = None) -> None:
+def check(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Glossary files to check, together (the same as one --glossary each; "
+            "pre-commit passes the changed files this way). None: the shipped glossaries.",
+            show_default=False,
+        ),
+    ] = None,
+    glossary: GlossaryOpt = None,
+) -> None:
     """Lint the glossary: conflicts, unsafe variants, schema; exit 1 on errors."""
     from mtrepair.glossary.lint import check as lint
 
     with cli_errors():
-        g = _load(glossary)
+        g = _load([*(glossary or []), *(files or [])] or None)
         problems = lint(g)
         for p in problems:
             print(p)
