@@ -235,22 +235,15 @@ class QEScore:
 
 
 def _learned_scores(mts: list[str], srcs: list[str] | None, src_lang: str | None) -> list[QEScore]:
-    """The learned model, as ``mtrepair qe`` runs it: with the source when its language is covered."""
-    from mtrepair.qe.learned import score, score_with_source, source_langs
+    """The learned model, as ``mtrepair qe`` runs it (:func:`mtrepair.qe.lines.learned_lines`)."""
+    from mtrepair.qe.lines import learned_lines
 
-    keep = [i for i, t in enumerate(mts) if t.strip()]
-    kept = [mts[i] for i in keep]
-    if srcs is not None and src_lang in source_langs():
-        results = score_with_source([srcs[i] for i in keep], kept, src_lang)
-    else:
-        results = score(kept)
-    scored = dict(zip(keep, results, strict=True))
+    lines = learned_lines(mts, srcs, src_lang)
     out = []
     for i in range(len(mts)):
-        r = scored.get(i)
+        r = lines.scored.get(i)
         if r is None:  # a blank line: untranslated (1) when its source has text, else nothing (0)
-            untranslated = srcs is not None and bool(srcs[i].strip())
-            out.append(QEScore(i + 1, 1.0 if untranslated else 0.0, (), "learned"))
+            out.append(QEScore(i + 1, lines.score(i), (), "learned"))
             continue
         model = "learned-with-source" if r.with_source else "learned"
         out.append(QEScore(i + 1, r.garble, tuple(r.explain()), model, r))

@@ -308,40 +308,19 @@ def _learned(
     the no-source one, and the JSON's ``source`` field says which and why. ``bi``: the
     lines are the segments of a TMX/XLIFF file (rows keyed by id, tag findings, notes).
     """
-    from mtrepair.qe.learned import MODEL_FILE, SRC_MODEL_FILE, score, score_with_source, source_langs
+    from mtrepair.qe.learned import MODEL_FILE
+    from mtrepair.qe.lines import learned_lines
 
-    if srcs is not None and len(srcs) != len(mts):
-        raise InputError(
-            f"source has {len(srcs)} lines but the translation has {len(mts)}; qe compares them line by line"
-        )
-    keep = [i for i, t in enumerate(mts) if t.strip()]
-    source: dict[str, Any] = {"used": False, "note": "no --src given"}
-    if srcs is not None and src_lang is not None:
-        lang = src_lang.strip().lower()
-        covered = source_langs()
-        if lang in covered:
-            source = {"used": True, "lang": lang, "weights": SRC_MODEL_FILE}
-            results = score_with_source([srcs[i] for i in keep], [mts[i] for i in keep], lang)
-        else:
-            source = {
-                "used": False,
-                "lang": lang,
-                "note": f"no learned with-source model for {lang!r} (have: {', '.join(covered)}); "
-                "scored without the source",
-            }
-            results = score([mts[i] for i in keep])
-            if fmt != "json":
-                sys.stderr.write(f"mtrepair qe: {source['note']}\n")
-    else:
-        results = score([mts[i] for i in keep])
-    scored = dict(zip(keep, results, strict=True))
-
-    def blank(i: int) -> float:
-        return 1.0 if srcs is not None and srcs[i].strip() else 0.0
-
+    lines = learned_lines(mts, srcs, src_lang)
+    source = lines.source
+    if srcs is None:
+        source = {**source, "note": "no --src given"}
+    elif not source["used"] and fmt != "json":
+        sys.stderr.write(f"mtrepair qe: {source['note']}\n")
+    scored = lines.scored
     if bi is not None:
         bi.write_notes(
-            [scored[i].garble if i in scored else blank(i) for i in range(len(mts))],
+            [lines.score(i) for i in range(len(mts))],
             ["; ".join(scored[i].explain()) or "-" if i in scored else "-" for i in range(len(mts))],
         )
     if fmt == "json":
@@ -349,7 +328,7 @@ def _learned(
         for i in range(len(mts)):
             r = scored.get(i)
             if r is None:
-                sentences.append({"line": i + 1, "score": blank(i), "signals": {"blank": 1.0}})
+                sentences.append({"line": i + 1, "score": lines.score(i), "signals": {"blank": 1.0}})
                 continue
             sentences.append(
                 {
@@ -387,7 +366,7 @@ def _learned(
         reasons = "; ".join(r.explain()) or "-" if r is not None else "-"
         if bi is not None:
             reasons = bi.reasons(i, reasons)
-        sys.stdout.write(f"{label}\t{reasons}\t{r.garble if r is not None else blank(i):.3f}\n")
+        sys.stdout.write(f"{label}\t{reasons}\t{lines.score(i):.3f}\n")
 
 
 @contextmanager
