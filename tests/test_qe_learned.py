@@ -373,3 +373,22 @@ def test_a_lost_name_is_named_in_the_reasons() -> None:
     assert named & {"Popescu", "Schmidt", "Berlin", "Popescu Schmidt", "Popescu Schmidt Berlin"}, (
         result.reasons
     )
+
+
+def test_with_source_word_model_marks_the_word_the_source_does_not_have() -> None:
+    sm = load_source_model()
+    assert all(pm.word is not None for pm in sm.langs.values())
+    src = RO_OWN[0]
+    inserted = "The government appoints a prefect in each county to be its local football representative."
+    (with_src,) = score_with_source([src], [inserted], "ro")
+    (no_src,) = score([inserted])
+    assert with_src.tokens == no_src.tokens and len(with_src.token_bad) == len(with_src.tokens)
+    assert all(0.0 <= p <= 1.0 for p in with_src.token_bad)
+    p = dict(zip(with_src.tokens, with_src.token_bad, strict=True))
+    # "football" has no source word; "government" and "prefect" translate Guvernul, prefect
+    assert p["football"] > max(p["government"], p["prefect"])
+    # with the source it is the sentence's most suspect word; without, the model points
+    # elsewhere (it cannot know the word was added)
+    assert max(p, key=lambda t: p[t]) == "football"
+    q = dict(zip(no_src.tokens, no_src.token_bad, strict=True))
+    assert max(q, key=lambda t: q[t]) != "football"

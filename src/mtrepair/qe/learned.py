@@ -373,18 +373,18 @@ def tables_from_dict(d: Mapping[str, Any]) -> Tables:
 
 def model_from_dict(d: Mapping[str, Any]) -> LearnedModel:
     """Rebuild a :class:`LearnedModel` from the shipped JSON."""
-    w = d["word"]
+    w = word_model_from_dict(d["word"])
     return LearnedModel(
         tables=tables_from_dict(d["tables"]),
         features=tuple(d["features"]),
         hter=_forest(d["hter"]),
         high=_forest(d["high"]),
-        word_features=tuple(w["features"]),
-        word_mean=np.asarray(w["mean"], dtype=np.float64),
-        word_std=np.asarray(w["std"], dtype=np.float64),
-        word_coef=np.asarray(w["coef"], dtype=np.float64),
-        word_intercept=float(w["intercept"]),
-        word_threshold=float(w["threshold"]),
+        word_features=w.features,
+        word_mean=w.mean,
+        word_std=w.std,
+        word_coef=w.coef,
+        word_intercept=w.intercept,
+        word_threshold=w.threshold,
         meta=d.get("meta", {}),
     )
 
@@ -934,14 +934,88 @@ def _located_with_source(
     return out
 
 
+# Word level with the source: the no-source word features plus, per token, how well the source
+# explains it (the best IBM-1 t(token | source word or NULL), its log, whether it is below
+# LOW_T, whether it is copied from the source) and two sentence-level adequacy features (the
+# shares of unexplained MT words and uncovered source words: omissions make an MT sentence's
+# neighbours of the gap BAD).
+SRC_WORD_FEATURES = (
+    *WORD_FEATURES,
+    "fwd_t",
+    "fwd_logt",
+    "fwd_low",
+    "copied",
+    "fwd_low_share",
+    "rev_low_share",
+)
+
+
+@dataclass(frozen=True)
+class WordModel:
+    """A logistic model of P(BAD) per token: standardized rows, coefficients, decision threshold."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    std: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """P(BAD) of each row."""
+        if len(rows) == 0:
+            return np.zeros(0)
+        z = (rows - self.mean) / self.std
+        return np.asarray(1.0 / (1.0 + np.exp(-(z @ self.coef + self.intercept))))
+
+
+def word_model_from_dict(d: Mapping[str, Any]) -> WordModel:
+    """Rebuild a :class:`WordModel` from its JSON layout (the ``word`` block of a model file)."""
+    return WordModel(
+        features=tuple(d["features"]),
+        mean=np.asarray(d["mean"], dtype=np.float64),
+        std=np.asarray(d["std"], dtype=np.float64),
+        coef=np.asarray(d["coef"], dtype=np.float64),
+        intercept=float(d["intercept"]),
+        threshold=float(d["threshold"]),
+    )
+
+
+def source_word_rows(
+    stats: TokenStats, src: str, sentence_hter: float, lex: Lexicon, sentence: Mapping[str, float]
+) -> np.ndarray:
+    """Per-token features (:data:`SRC_WORD_FEATURES`) of one MT sentence against its source.
+
+    ``sentence_hter`` is the no-source predicted HTER (as in :func:`word_rows`), ``sentence``
+    the sentence's :func:`source_features`.
+    """
+    base = word_rows(stats, sentence_hter)
+    s_words = lex.src_keys(src)
+    s_ids = [lex.src_index.get(w, 0) for w in s_words]
+    alnum = [i for i, t in enumerate(stats.toks) if t[0].isalnum()]
+    keys = [token_key(stats.toks[i]) for i in alnum]
+    best = _best(keys, [lex.en_index.get(k, 0) for k in keys], s_ids, set(s_words), lex.fwd)
+    extra = np.zeros((len(stats.toks), 6))
+    extra[:, 0] = 1.0  # punctuation is not a word to explain: treated as explained
+    for i, k, b in zip(alnum, keys, best, strict=True):
+        extra[i, 0] = b
+        extra[i, 1] = math.log(max(b, 1e-3))
+        extra[i, 2] = 1.0 if b < LOW_T else 0.0
+        extra[i, 3] = 1.0 if k in s_words else 0.0
+    extra[:, 4] = sentence["fwd_low_share"]
+    extra[:, 5] = sentence["rev_low_share"]
+    return np.hstack([base, extra])
+
+
 @dataclass(frozen=True)
 class PairModel:
-    """The with-source model of one source language."""
+    """The with-source model of one source language (``word``: its P(BAD) model, if shipped)."""
 
     pair: str
     lexicon: Lexicon
     features: tuple[str, ...]
     hter: Forest
+    word: WordModel | None = None
 
 
 @dataclass(frozen=True)
@@ -960,6 +1034,7 @@ def source_model_from_dict(d: Mapping[str, Any]) -> SourceModel:
             lexicon=lexicon_from_dict(p["lexicon"]),
             features=tuple(p["features"]),
             hter=_forest(p["hter"]),
+            word=word_model_from_dict(p["word"]) if "word" in p else None,
         )
         for lang, p in d["langs"].items()
     }
@@ -1008,8 +1083,9 @@ def score_with_source(
 ) -> list[LearnedQE]:
     """Score MT English against its source; falls back to :func:`score` for an uncovered language.
 
-    ``garble`` and ``reasons`` come from the with-source model (``with_source`` is True);
-    ``p_high`` and the per-token P(BAD) are the no-source model's.
+    ``garble``, ``reasons`` and (when the pair's file has a word model) the per-token P(BAD)
+    come from the with-source model (``with_source`` is True); ``p_high`` is the no-source
+    model's.
     """
     if len(srcs) != len(mts):
         raise ValueError(f"{len(srcs)} source lines for {len(mts)} MT lines")
@@ -1021,6 +1097,13 @@ def score_with_source(
         return base
     x = with_source_matrix(srcs, mts, pm, m)
     hter, contrib = pm.hter.raw(x)
+    token_bad = [b.token_bad for b in base]
+    if pm.word is not None:
+        nosrc = pm.features.index("nosrc_hter")
+        for r, (src, mt) in enumerate(zip(srcs, mts, strict=True)):
+            sentence = dict(zip(pm.features, (float(v) for v in x[r]), strict=True))
+            rows = source_word_rows(token_stats(mt, m.tables), src, float(x[r, nosrc]), pm.lexicon, sentence)
+            token_bad[r] = tuple(float(p) for p in pm.word.probabilities(rows))
     out = []
     for r, b in enumerate(base):
         why = _reasons(pm.features, x[r], contrib[r], reasons)
@@ -1030,7 +1113,7 @@ def score_with_source(
                 garble=garble,
                 p_high=b.p_high,
                 tokens=b.tokens,
-                token_bad=b.token_bad,
+                token_bad=token_bad[r],
                 reasons=why,
                 with_source=True,
                 floors=b.floors,

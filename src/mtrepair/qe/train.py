@@ -353,6 +353,46 @@ def _zipf_moses(row: Row) -> np.ndarray:
     return np.array([lex.zipf(t.lower()) if t[0].isalpha() else 7.0 for t in row.mt.split()])
 
 
+def fit_word_model(rows: Sequence[Row], word_x: Sequence[np.ndarray], names: Sequence[str]) -> dict[str, Any]:
+    """A logistic P(BAD) model on per-token rows (``word_x[i]`` for ``rows[i]``), as a JSON block.
+
+    The decision threshold is tuned for MCC on the training rows' Moses tokens (the unit the
+    tags are given for), as for the no-source word model.
+    """
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    wx = np.vstack(word_x)
+    wy = np.concatenate([np.array(r.tags, dtype=int) for r in rows])
+    mean = wx.mean(axis=0)
+    std = wx.std(axis=0)
+    std[std == 0] = 1.0
+    lr = LogisticRegression(max_iter=500).fit((wx - mean) / std, wy)
+    coef = lr.coef_[0]
+    p_tok = 1 / (1 + np.exp(-(((wx - mean) / std) @ coef + lr.intercept_[0])))
+    pos = 0
+    gold_m: list[np.ndarray] = []
+    prob_m: list[np.ndarray] = []
+    for r in rows:
+        n = len(r.tags)
+        prob_m.append(_moses_probs(r, p_tok[pos : pos + n].tolist()))
+        gold_m.append(np.array(r.moses_tags, dtype=bool))
+        pos += n
+    threshold = _best_threshold(
+        np.concatenate(gold_m),
+        np.concatenate(prob_m),
+        np.round(np.arange(0.05, 0.951, 0.01), 2),
+        bad_below=False,
+    )
+    return {
+        "features": list(names),
+        "mean": [_round(float(v)) for v in mean],
+        "std": [_round(float(v)) for v in std],
+        "coef": [_round(float(v)) for v in coef],
+        "intercept": _round(float(lr.intercept_[0])),
+        "threshold": threshold,
+    }
+
+
 def train(
     data: Path,
     out_dir: Path,
@@ -377,7 +417,6 @@ def train(
         GradientBoostingClassifier,
         GradientBoostingRegressor,
     )
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     t0 = time.perf_counter()
     train_rows = [r for p in pairs for r in read_split(data, p, "train", limit)]
@@ -418,27 +457,13 @@ def train(
     final_dict = tables_to_dict(total, top_n)
     final = tables_from_dict(final_dict)
     # Word level: OOF tables and OOF sentence predictions on train.
-    wx = np.vstack([word_rows(s, oof[i]) for i, s in enumerate(stats) if s is not None])
-    wy = np.concatenate([np.array(r.tags, dtype=int) for r in train_rows])
-    mean = wx.mean(axis=0)
-    std = wx.std(axis=0)
-    std[std == 0] = 1.0
-    lr = LogisticRegression(max_iter=500).fit((wx - mean) / std, wy)
-    coef = lr.coef_[0]
-    p_train_tok = 1 / (1 + np.exp(-(((wx - mean) / std) @ coef + lr.intercept_[0])))
-    # Threshold on Moses tokens (the unit the tags are given for).
-    pos = 0
-    gold_m: list[np.ndarray] = []
-    prob_m: list[np.ndarray] = []
-    zipf_m: list[np.ndarray] = []
-    for r in train_rows:
-        n = len(r.tags)
-        prob_m.append(_moses_probs(r, p_train_tok[pos : pos + n].tolist()))
-        gold_m.append(np.array(r.moses_tags, dtype=bool))
-        zipf_m.append(_zipf_moses(r))
-        pos += n
-    g, pm, zm = np.concatenate(gold_m), np.concatenate(prob_m), np.concatenate(zipf_m)
-    threshold = _best_threshold(g, pm, np.round(np.arange(0.05, 0.951, 0.01), 2), bad_below=False)
+    word = fit_word_model(
+        train_rows, [word_rows(s, oof[i]) for i, s in enumerate(stats) if s is not None], WORD_FEATURES
+    )
+    threshold = word["threshold"]
+    # The rare-word baseline's threshold, tuned the same way (on Moses tokens, for MCC).
+    g = np.concatenate([np.array(r.moses_tags, dtype=bool) for r in train_rows])
+    zm = np.concatenate([_zipf_moses(r) for r in train_rows])
     rare_threshold = _best_threshold(g, zm, np.round(np.arange(0.5, 7.01, 0.25), 2), bad_below=True)
     secs = time.perf_counter() - t0
     log(f"word model: {secs:.1f} s (threshold {threshold}, rare-word zipf < {rare_threshold})")
@@ -449,14 +474,7 @@ def train(
         "tables": final_dict,
         "hter": export_forest(reg, _init_of(reg, x)),
         "high": export_forest(clf, _init_of(clf, x)),
-        "word": {
-            "features": list(WORD_FEATURES),
-            "mean": [_round(float(v)) for v in mean],
-            "std": [_round(float(v)) for v in std],
-            "coef": [_round(float(v)) for v in coef],
-            "intercept": _round(float(lr.intercept_[0])),
-            "threshold": threshold,
-        },
+        "word": word,
         "meta": {
             "trained_on": [f"{p}-train" for p in pairs],
             "rows": len(train_rows),
@@ -475,7 +493,7 @@ def train(
     if with_source and any(r.src for r in train_rows):
         t1 = time.perf_counter()
         src_dict, fitted = train_with_source(
-            train_rows, feats, oof, fold, folds, n_estimators=src_trees, top_n=src_top_n, log=log
+            train_rows, feats, oof, fold, folds, stats=stats, n_estimators=src_trees, top_n=src_top_n, log=log
         )
         sm = learned.source_model_from_dict(json.loads(json.dumps(src_dict)))
         checks = {}
@@ -526,7 +544,8 @@ def evaluate_with_source(
         res = learned.score_with_source(srcs, mts, lang, model=model, src_model=sm)
         secs = time.perf_counter() - t0
         g = np.array([q.garble for q in res])
-        base = np.array([q.garble for q in learned.score(mts, model=model)])
+        base_res = learned.score(mts, model=model)
+        base = np.array([q.garble for q in base_res])
         fig = {
             "pearson": _pearson(g, hter),
             "spearman": _spearman(g, hter),
@@ -534,6 +553,20 @@ def evaluate_with_source(
             "no_source_spearman": _spearman(base, hter),
             "seconds_per_1000": secs * 1000 / len(rows),
         }
+        word = sm.langs[lang].word
+        if word is not None:
+            gold = np.concatenate([np.array(r.moses_tags, dtype=bool) for r in rows])
+            with_src = np.concatenate(
+                [_moses_probs(r, q.token_bad) >= word.threshold for r, q in zip(rows, res, strict=True)]
+            )
+            no_src = np.concatenate(
+                [
+                    _moses_probs(r, q.token_bad) >= model.word_threshold
+                    for r, q in zip(rows, base_res, strict=True)
+                ]
+            )
+            fig["word_mcc"], fig["word_f1_bad"] = _mcc_f1(gold, with_src)
+            fig["no_source_word_mcc"], fig["no_source_word_f1_bad"] = _mcc_f1(gold, no_src)
         if fitted is not None and lang in fitted:
             x = learned.with_source_matrix(srcs, mts, sm.langs[lang], model)
             raw, _ = sm.langs[lang].hter.raw(x)
@@ -750,11 +783,16 @@ def train_with_source(
     fold: np.ndarray,
     folds: int,
     *,
+    stats: Sequence[learned.TokenStats | None] | None = None,
     n_estimators: int = 300,
     top_n: int = IBM_TOP_N,
     log: Any = print,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Fit the per-pair with-source models; returns (the shipped dict, the sklearn models by lang)."""
+    """Fit the per-pair with-source models; returns (the shipped dict, the sklearn models by lang).
+
+    With ``stats`` (every training row's out-of-fold token statistics) each pair also gets a
+    word model (:data:`mtrepair.qe.learned.SRC_WORD_FEATURES`), fitted on out-of-fold rows.
+    """
     from sklearn.ensemble import GradientBoostingRegressor
 
     t0 = time.perf_counter()
@@ -771,6 +809,7 @@ def train_with_source(
         src_words = [learned.src_word_keys(r.src, IBM_SRC_PREFIX) for r in rows]
         fwd, rev = pair_lexicon(src_words, [learned.word_keys(r.pe) for r in rows])
         x_rows: list[dict[str, float]] = [{} for _ in rows]
+        w_rows: list[np.ndarray | None] = [None for _ in rows]
         for k in range(folds):
             lex = learned.lexicon_from_dict(fit_lexicon(fwd, rev, pf != k, top_n, IBM_SRC_PREFIX))
             for j in np.flatnonzero(pf == k):
@@ -778,6 +817,9 @@ def train_with_source(
                 row["nosrc_hter"] = float(nosrc_oof[idx[j]])
                 row.update(learned.source_features(rows[j].src, rows[j].mt, lex))
                 x_rows[j] = row
+                st = stats[idx[j]] if stats is not None else None
+                if st is not None:
+                    w_rows[j] = learned.source_word_rows(st, rows[j].src, row["nosrc_hter"], lex, row)
         lex_dict = fit_lexicon(fwd, rev, np.ones(len(rows), dtype=bool), top_n, IBM_SRC_PREFIX)
         x = feature_matrix(x_rows, SRC_FEATURE_NAMES)
         y = np.array([r.hter for r in rows])
@@ -791,5 +833,9 @@ def train_with_source(
             "lexicon": lex_dict,
             "hter": export_forest(reg, _init_of(reg, x)),
         }
+        if all(w is not None for w in w_rows):
+            langs[lang]["word"] = fit_word_model(
+                rows, [w for w in w_rows if w is not None], learned.SRC_WORD_FEATURES
+            )
         log(f"with source {pair}: {time.perf_counter() - t0:.1f} s")
     return {"version": 1, "langs": langs}, fitted
