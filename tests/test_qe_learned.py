@@ -392,3 +392,13 @@ def test_with_source_word_model_marks_the_word_the_source_does_not_have() -> Non
     assert max(p, key=lambda t: p[t]) == "football"
     q = dict(zip(no_src.tokens, no_src.token_bad, strict=True))
     assert max(q, key=lambda t: q[t]) != "football"
+
+
+def test_with_source_p_high_reads_the_source() -> None:
+    sm = load_source_model()
+    assert all(pm.high is not None for pm in sm.langs.values())
+    own, unrelated = score_with_source([RO_OWN[0], RO_OWN[0]], [RO_OWN[1], UNRELATED_MT], "ro")
+    assert 0.0 <= own.p_high < unrelated.p_high <= 1.0
+    # without the source both read as fluent English: the no-source P(HTER >= 0.3) cannot tell
+    plain_own, plain_unrelated = score([RO_OWN[1], UNRELATED_MT])
+    assert unrelated.p_high - own.p_high > abs(plain_unrelated.p_high - plain_own.p_high)

@@ -1016,6 +1016,7 @@ class PairModel:
     features: tuple[str, ...]
     hter: Forest
     word: WordModel | None = None
+    high: Forest | None = None  # log-odds of HTER >= 0.3 with the source
 
 
 @dataclass(frozen=True)
@@ -1035,6 +1036,7 @@ def source_model_from_dict(d: Mapping[str, Any]) -> SourceModel:
             features=tuple(p["features"]),
             hter=_forest(p["hter"]),
             word=word_model_from_dict(p["word"]) if "word" in p else None,
+            high=_forest(p["high"]) if "high" in p else None,
         )
         for lang, p in d["langs"].items()
     }
@@ -1083,9 +1085,8 @@ def score_with_source(
 ) -> list[LearnedQE]:
     """Score MT English against its source; falls back to :func:`score` for an uncovered language.
 
-    ``garble``, ``reasons`` and (when the pair's file has a word model) the per-token P(BAD)
-    come from the with-source model (``with_source`` is True); ``p_high`` is the no-source
-    model's.
+    ``garble``, ``reasons`` and (when the pair's file has them) ``p_high`` and the per-token
+    P(BAD) come from the with-source model (``with_source`` is True).
     """
     if len(srcs) != len(mts):
         raise ValueError(f"{len(srcs)} source lines for {len(mts)} MT lines")
@@ -1097,6 +1098,9 @@ def score_with_source(
         return base
     x = with_source_matrix(srcs, mts, pm, m)
     hter, contrib = pm.hter.raw(x)
+    p_high = [b.p_high for b in base]
+    if pm.high is not None:
+        p_high = [float(1.0 / (1.0 + math.exp(-float(v)))) for v in pm.high.raw(x)[0]]
     token_bad = [b.token_bad for b in base]
     if pm.word is not None:
         nosrc = pm.features.index("nosrc_hter")
@@ -1111,7 +1115,7 @@ def score_with_source(
         out.append(
             LearnedQE(
                 garble=garble,
-                p_high=b.p_high,
+                p_high=p_high[r],
                 tokens=b.tokens,
                 token_bad=token_bad[r],
                 reasons=why,

@@ -553,6 +553,12 @@ def evaluate_with_source(
             "no_source_spearman": _spearman(base, hter),
             "seconds_per_1000": secs * 1000 / len(rows),
         }
+        high = hter >= HIGH_HTER
+        if sm.langs[lang].high is not None and 0 < high.sum() < len(high):
+            p_src = np.array([q.p_high for q in res])
+            p_nosrc = np.array([q.p_high for q in base_res])
+            fig["auc_high_within_mt"] = _auc(p_src[high], p_src[~high])
+            fig["no_source_auc_high_within_mt"] = _auc(p_nosrc[high], p_nosrc[~high])
         word = sm.langs[lang].word
         if word is not None:
             gold = np.concatenate([np.array(r.moses_tags, dtype=bool) for r in rows])
@@ -793,7 +799,7 @@ def train_with_source(
     With ``stats`` (every training row's out-of-fold token statistics) each pair also gets a
     word model (:data:`mtrepair.qe.learned.SRC_WORD_FEATURES`), fitted on out-of-fold rows.
     """
-    from sklearn.ensemble import GradientBoostingRegressor
+    from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
 
     t0 = time.perf_counter()
     pairs = sorted({r.pair for r in train_rows})
@@ -833,6 +839,10 @@ def train_with_source(
             "lexicon": lex_dict,
             "hter": export_forest(reg, _init_of(reg, x)),
         }
+        yb = (y >= HIGH_HTER).astype(int)
+        if 0 < yb.sum() < len(yb):  # P(HTER >= 0.3) with the source (needs both classes)
+            clf = GradientBoostingClassifier(random_state=SEED, **gb).fit(x, yb)
+            langs[lang]["high"] = export_forest(clf, _init_of(clf, x))
         if all(w is not None for w in w_rows):
             langs[lang]["word"] = fit_word_model(
                 rows, [w for w in w_rows if w is not None], learned.SRC_WORD_FEATURES
