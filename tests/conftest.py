@@ -45,6 +45,17 @@ import {netguard.MODULE_NAME}
 """
 
 
+def readme_block(marker: str) -> str:
+    """The fenced code block after ``<!-- test: marker -->`` in README.md (examples the tests run)."""
+    readme = ROOT / "README.md"
+    tag = f"<!-- test: {marker} -->"
+    text = readme.read_text(encoding="utf-8")
+    assert tag in text, f"{readme.name} has no {tag} example"
+    fenced = text.split(tag, 1)[1].lstrip("\n")
+    assert fenced.startswith("```"), f"{tag} is not followed by a code block"
+    return fenced.split("\n", 1)[1].split("\n```", 1)[0] + "\n"
+
+
 def seed_path(prefix: str) -> Path:
     """The seed file whose name starts with ``prefix`` (e.g. "002")."""
     (path,) = SEEDS.glob(f"{prefix}_*.txt")

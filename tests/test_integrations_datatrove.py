@@ -26,6 +26,7 @@ from mtrepair.cli import app
 from mtrepair.errors import ConfigError
 from mtrepair.filters import Filters
 from mtrepair.integrations.datatrove import MtrepairCleaner, MtrepairFilter
+from tests.conftest import readme_block
 from tests.samples import NEWS_EN, NEWS_EN_CLEAN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,19 +273,6 @@ def test_import_without_datatrove_says_which_extra_to_install(monkeypatch: pytes
     monkeypatch.delitem(sys.modules, "mtrepair.integrations.datatrove")
     with pytest.raises(ImportError, match=re.escape("pip install 'mtrepair[datatrove]'")):
         importlib.import_module("mtrepair.integrations.datatrove")
-
-
-README = ROOT / "README.md"
-
-
-def readme_block(marker: str) -> str:
-    """The fenced code block after ``<!-- test: marker -->`` in the README."""
-    tag = f"<!-- test: {marker} -->"
-    text = README.read_text(encoding="utf-8")
-    assert tag in text, f"{README.name} has no {tag} example (the integrations section)"
-    fenced = text.split(tag, 1)[1].lstrip("\n")
-    assert fenced.startswith("```"), f"{tag} is not followed by a code block"
-    return fenced.split("\n", 1)[1].split("\n```", 1)[0] + "\n"
 
 
 def test_the_readme_datatrove_example(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

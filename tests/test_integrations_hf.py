@@ -20,6 +20,7 @@ from mtrepair.errors import ConfigError
 from mtrepair.filters import Filters
 from mtrepair.integrations.hf import clean_batch, clean_example, keep_batch, keep_example
 from mtrepair.report import steps_of
+from tests.conftest import readme_block
 from tests.samples import NEWS_EN, NEWS_EN_CLEAN
 
 EN = NEWS_EN
@@ -37,17 +38,6 @@ ES = (
 )
 
 FILTERS = Filters(min_words=5, languages=("en", "fr", "de"))
-README = Path(__file__).resolve().parent.parent / "README.md"
-
-
-def readme_block(marker: str) -> str:
-    """The fenced code block after ``<!-- test: marker -->`` in the README."""
-    tag = f"<!-- test: {marker} -->"
-    text = README.read_text(encoding="utf-8")
-    assert tag in text, f"{README.name} has no {tag} example (the integrations section)"
-    fenced = text.split(tag, 1)[1].lstrip("\n")
-    assert fenced.startswith("```"), f"{tag} is not followed by a code block"
-    return fenced.split("\n", 1)[1].split("\n```", 1)[0] + "\n"
 
 
 def dataset(texts: dict[str, str], column: str = "text") -> datasets.Dataset:

@@ -294,13 +294,14 @@ def test_reasons_carry_values_and_the_words_they_peak_at() -> None:
 
 
 def test_with_source_reasons_name_the_uncovered_source_word() -> None:
-    from mtrepair.qe.learned import _located_with_source
+    from mtrepair.qe.learned import _located_with_source, token_stats
 
     src = "Guvernul a anunțat ieri noi măsuri economice pentru agricultori."
     mt = "The government announced yesterday new measures."
     pm = load_source_model().langs["ro"]
     why = [("rev_min", 0.0, 0.1), ("fwd_min", 0.0, 0.1), ("src_name_missing", 1.0, 0.1)]
-    at = _located_with_source(why, src, mt, pm.lexicon, load_model().tables)
+    tables = load_model().tables
+    at = _located_with_source(why, src, mt, pm.lexicon, token_stats(mt, tables), tables)
     assert at["rev_min"] in {"economice", "agricultori", "pentru"}  # a source word the MT dropped
     assert at["fwd_min"] in tokens(mt)
     assert "src_name_missing" not in at  # the source has no name to lose

@@ -13,17 +13,14 @@ Public interface (stable; other modules and the CLI use only this):
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-if TYPE_CHECKING:  # pragma: no cover - typing only
-    from mtrepair.api import TextAlignment
+from mtrepair.callable_module import make_callable
 
 
 @dataclass(frozen=True)
@@ -51,20 +48,4 @@ class Backend(Protocol):
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]: ...
 
 
-class _CallableModule(types.ModuleType):
-    """This package, callable: ``mtrepair.align(garbled, clean)`` is :func:`mtrepair.api.align`.
-
-    ``mtrepair.align`` is this subpackage whatever was imported before (importing
-    ``mtrepair.align.core`` binds it on ``mtrepair``), so the public function of
-    that name is the package itself, made callable through its class (a module's
-    ``__class__`` may be set to a ``ModuleType`` subclass). A type checker does
-    not see this: typed code calls ``mtrepair.api.align``.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> TextAlignment:
-        from mtrepair.api import align
-
-        return align(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, "align")  # mtrepair.align(...) is mtrepair.api.align(...)

@@ -21,13 +21,12 @@ with an explicit ``lm_weight``, because no LM could be fitted on MLQE-PE here.
 from __future__ import annotations
 
 import math
-import sys
-import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from mtrepair.callable_module import make_callable
 from mtrepair.errors import ConfigError, InputError
 from mtrepair.qe.adequacy import ADEQUACY_SIGNALS, adequacy_signals
 from mtrepair.qe.fluency import FLUENCY_SIGNALS, fluency_signals
@@ -35,7 +34,6 @@ from mtrepair.qe.lm import LM_SIGNALS
 from mtrepair.qe.model import Weights, load_weights
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from mtrepair.api import QEScore
     from mtrepair.glossary import Matcher
 
 MODELS = ("e5", "use-multilingual", "none")
@@ -272,20 +270,4 @@ __all__ = [
 ]
 
 
-class _CallableModule(types.ModuleType):
-    """This package, callable: ``mtrepair.qe(lines)`` is :func:`mtrepair.api.qe`.
-
-    ``mtrepair.qe`` is this subpackage whatever was imported before (importing
-    ``mtrepair.qe.learned`` binds it on ``mtrepair``), so the public function of
-    that name is the package itself, made callable through its class (a module's
-    ``__class__`` may be set to a ``ModuleType`` subclass). A type checker does
-    not see this: typed code calls ``mtrepair.api.qe``.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> list[QEScore]:
-        from mtrepair.api import qe
-
-        return qe(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, "qe")  # mtrepair.qe(...) is mtrepair.api.qe(...)

@@ -283,6 +283,37 @@ class Forest:
 
 
 @dataclass(frozen=True)
+class WordModel:
+    """A logistic model of P(BAD) per token: standardized rows, coefficients, decision threshold."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    std: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """P(BAD) of each row."""
+        if len(rows) == 0:
+            return np.zeros(0)
+        z = (rows - self.mean) / self.std
+        return np.asarray(1.0 / (1.0 + np.exp(-(z @ self.coef + self.intercept))))
+
+
+def word_model_from_dict(d: Mapping[str, Any]) -> WordModel:
+    """Rebuild a :class:`WordModel` from its JSON layout (the ``word`` block of a model file)."""
+    return WordModel(
+        features=tuple(d["features"]),
+        mean=np.asarray(d["mean"], dtype=np.float64),
+        std=np.asarray(d["std"], dtype=np.float64),
+        coef=np.asarray(d["coef"], dtype=np.float64),
+        intercept=float(d["intercept"]),
+        threshold=float(d["threshold"]),
+    )
+
+
+@dataclass(frozen=True)
 class LearnedModel:
     """Everything in the shipped file, ready to score."""
 
@@ -290,13 +321,13 @@ class LearnedModel:
     features: tuple[str, ...]
     hter: Forest
     high: Forest  # log-odds of HTER >= 0.3
-    word_features: tuple[str, ...]
-    word_mean: np.ndarray
-    word_std: np.ndarray
-    word_coef: np.ndarray
-    word_intercept: float
-    word_threshold: float
+    word: WordModel  # P(BAD) per token (WORD_FEATURES)
     meta: Mapping[str, Any]
+
+    @property
+    def word_threshold(self) -> float:
+        """P(BAD) at or above which a token counts as BAD (tuned for MCC on train)."""
+        return self.word.threshold
 
 
 @dataclass(frozen=True)
@@ -373,18 +404,12 @@ def tables_from_dict(d: Mapping[str, Any]) -> Tables:
 
 def model_from_dict(d: Mapping[str, Any]) -> LearnedModel:
     """Rebuild a :class:`LearnedModel` from the shipped JSON."""
-    w = word_model_from_dict(d["word"])
     return LearnedModel(
         tables=tables_from_dict(d["tables"]),
         features=tuple(d["features"]),
         hter=_forest(d["hter"]),
         high=_forest(d["high"]),
-        word_features=w.features,
-        word_mean=w.mean,
-        word_std=w.std,
-        word_coef=w.coef,
-        word_intercept=w.intercept,
-        word_threshold=w.threshold,
+        word=word_model_from_dict(d["word"]),
         meta=d.get("meta", {}),
     )
 
@@ -547,15 +572,6 @@ def word_rows(stats: TokenStats, sentence_hter: float) -> np.ndarray:
     return rows
 
 
-def word_probabilities(model: LearnedModel, rows: np.ndarray) -> np.ndarray:
-    """P(BAD) of each word row under the shipped logistic model."""
-    if len(rows) == 0:
-        return np.zeros(0)
-    z = (rows - model.word_mean) / model.word_std
-    logit = z @ model.word_coef + model.word_intercept
-    return np.asarray(1.0 / (1.0 + np.exp(-logit)))
-
-
 def _argmax(values: Sequence[float]) -> int:
     return max(range(len(values)), key=lambda i: values[i])
 
@@ -615,15 +631,17 @@ def _reasons(
     )[:n]
 
 
-def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: int = 3) -> list[LearnedQE]:
-    """Score English sentences without their source; one :class:`LearnedQE` per text, in order.
+@dataclass(frozen=True)
+class _Scored:
+    """What :func:`score` computes on the way, kept for the with-source model (no second pass)."""
 
-    ``reasons`` caps how many raising features each result explains itself by
-    (positive contributions above 0.005 HTER only).
-    """
-    m = model if model is not None else load_model()
-    if not texts:
-        return []
+    results: list[LearnedQE]
+    feats: list[dict[str, float]]
+    stats: list[TokenStats]
+    hter: np.ndarray  # the no-source trees' raw HTER predictions
+
+
+def _score(texts: Sequence[str], m: LearnedModel, reasons: int) -> _Scored:
     feats: list[dict[str, float]] = []
     stats: list[TokenStats] = []
     for t in texts:
@@ -636,7 +654,7 @@ def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: i
     out: list[LearnedQE] = []
     for r, s in enumerate(stats):
         garble = float(min(1.0, max(0.0, hter[r])))
-        probs = word_probabilities(m, word_rows(s, float(hter[r])))
+        probs = m.word.probabilities(word_rows(s, float(hter[r])))
         why = _reasons(m.features, x[r], contrib[r], reasons)
         garble, why = _floored(garble, why, feats[r], reasons)
         at = {name: w for name, _v, _c in why if (w := located(name, s, m.tables)) is not None}
@@ -651,7 +669,19 @@ def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: i
                 floors={f: feats[r][f] for f in FLOORS},
             )
         )
-    return out
+    return _Scored(out, feats, stats, hter)
+
+
+def score(texts: Sequence[str], *, model: LearnedModel | None = None, reasons: int = 3) -> list[LearnedQE]:
+    """Score English sentences without their source; one :class:`LearnedQE` per text, in order.
+
+    ``reasons`` caps how many raising features each result explains itself by
+    (positive contributions above 0.005 HTER only).
+    """
+    m = model if model is not None else load_model()
+    if not texts:
+        return []
+    return _score(texts, m, reasons).results
 
 
 # --- With the source (issue 18, second slice) -------------------------------------------------
@@ -897,12 +927,18 @@ def name_features(src: str, mt: str) -> dict[str, float]:
 
 
 def _located_with_source(
-    why: Sequence[tuple[str, float, float]], src: str, mt: str, lex: Lexicon, tables: Tables
+    why: Sequence[tuple[str, float, float]],
+    src: str,
+    mt: str,
+    lex: Lexicon,
+    stats: TokenStats,
+    tables: Tables,
 ) -> dict[str, str]:
     """Where each with-source reason peaks: the least explained MT word, the least covered
-    source word (a likely omission), or the no-source feature's words (:func:`located`)."""
+    source word (a likely omission), or the no-source feature's words (:func:`located`).
+
+    ``stats`` are ``mt``'s token statistics."""
     out: dict[str, str] = {}
-    stats: TokenStats | None = None
     for name, _v, _c in why:
         side = name.split("_")[0]
         if name in ("fwd_min", "fwd_low_share", "rev_min", "rev_low_share"):
@@ -926,8 +962,6 @@ def _located_with_source(
             if found:
                 out[name] = " ".join(found[:3])
             continue
-        if stats is None:
-            stats = token_stats(mt, tables)
         where = located(name, stats, tables)
         if where is not None:
             out[name] = where
@@ -948,37 +982,6 @@ SRC_WORD_FEATURES = (
     "fwd_low_share",
     "rev_low_share",
 )
-
-
-@dataclass(frozen=True)
-class WordModel:
-    """A logistic model of P(BAD) per token: standardized rows, coefficients, decision threshold."""
-
-    features: tuple[str, ...]
-    mean: np.ndarray
-    std: np.ndarray
-    coef: np.ndarray
-    intercept: float
-    threshold: float
-
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """P(BAD) of each row."""
-        if len(rows) == 0:
-            return np.zeros(0)
-        z = (rows - self.mean) / self.std
-        return np.asarray(1.0 / (1.0 + np.exp(-(z @ self.coef + self.intercept))))
-
-
-def word_model_from_dict(d: Mapping[str, Any]) -> WordModel:
-    """Rebuild a :class:`WordModel` from its JSON layout (the ``word`` block of a model file)."""
-    return WordModel(
-        features=tuple(d["features"]),
-        mean=np.asarray(d["mean"], dtype=np.float64),
-        std=np.asarray(d["std"], dtype=np.float64),
-        coef=np.asarray(d["coef"], dtype=np.float64),
-        intercept=float(d["intercept"]),
-        threshold=float(d["threshold"]),
-    )
 
 
 def source_word_rows(
@@ -1060,11 +1063,22 @@ def source_langs(src_model: SourceModel | None = None) -> tuple[str, ...]:
 
 
 def with_source_matrix(
-    srcs: Sequence[str], mts: Sequence[str], pm: PairModel, model: LearnedModel
+    srcs: Sequence[str],
+    mts: Sequence[str],
+    pm: PairModel,
+    model: LearnedModel,
+    *,
+    feats: Sequence[Mapping[str, float]] | None = None,
+    nosrc: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Feature rows of the with-source model (no-source features, its HTER, adequacy)."""
-    feats = [sentence_features(t, model.tables)[0] for t in mts]
-    nosrc, _ = model.hter.raw(feature_matrix(feats, model.features))
+    """Feature rows of the with-source model (no-source features, its HTER, adequacy).
+
+    ``feats`` and ``nosrc`` are the no-source features and raw HTER of ``mts`` when the
+    caller already has them (:func:`score_with_source`).
+    """
+    if feats is None or nosrc is None:
+        feats = [sentence_features(t, model.tables)[0] for t in mts]
+        nosrc, _ = model.hter.raw(feature_matrix(feats, model.features))
     rows = []
     for f, h, s, t in zip(feats, nosrc, srcs, mts, strict=True):
         row = dict(f)
@@ -1092,11 +1106,14 @@ def score_with_source(
         raise ValueError(f"{len(srcs)} source lines for {len(mts)} MT lines")
     m = model if model is not None else load_model()
     sm = src_model if src_model is not None else load_source_model()
-    base = score(mts, model=m, reasons=reasons)
+    if not mts:
+        return []
+    scored = _score(mts, m, reasons)
+    base = scored.results
     pm = sm.langs.get(src_lang)
-    if pm is None or not mts:
+    if pm is None:
         return base
-    x = with_source_matrix(srcs, mts, pm, m)
+    x = with_source_matrix(srcs, mts, pm, m, feats=scored.feats, nosrc=scored.hter)
     hter, contrib = pm.hter.raw(x)
     p_high = [b.p_high for b in base]
     if pm.high is not None:
@@ -1104,9 +1121,9 @@ def score_with_source(
     token_bad = [b.token_bad for b in base]
     if pm.word is not None:
         nosrc = pm.features.index("nosrc_hter")
-        for r, (src, mt) in enumerate(zip(srcs, mts, strict=True)):
+        for r, src in enumerate(srcs):
             sentence = dict(zip(pm.features, (float(v) for v in x[r]), strict=True))
-            rows = source_word_rows(token_stats(mt, m.tables), src, float(x[r, nosrc]), pm.lexicon, sentence)
+            rows = source_word_rows(scored.stats[r], src, float(x[r, nosrc]), pm.lexicon, sentence)
             token_bad[r] = tuple(float(p) for p in pm.word.probabilities(rows))
     out = []
     for r, b in enumerate(base):
@@ -1121,7 +1138,7 @@ def score_with_source(
                 reasons=why,
                 with_source=True,
                 floors=b.floors,
-                at=_located_with_source(why, srcs[r], mts[r], pm.lexicon, m.tables),
+                at=_located_with_source(why, srcs[r], mts[r], pm.lexicon, scored.stats[r], m.tables),
             )
         )
     return out
